@@ -1,0 +1,32 @@
+package dev.kyanite.core.store;
+
+import dev.kyanite.core.Health;
+
+/**
+ * Everything the server keeps besides the events themselves: API keys, schemas, endpoints, rules,
+ * delivery state and attempts. Each concern is a small sub-store so that a feature and its backends
+ * can grow without touching the others.
+ *
+ * <h2>Contract</h2>
+ * <ul>
+ *   <li>Every mutating call is durable when it returns (committed transaction).</li>
+ *   <li>Implementations are thread-safe. Calls may block on I/O (JDBC): never call them from an
+ *       event-loop thread; the server runs them on worker threads.</li>
+ *   <li>Failures are {@link StoreException}s; a missing row is an empty {@code Optional} or
+ *       {@code false}, never an exception.</li>
+ *   <li>The schema is versioned and migrated forward on {@code open}.</li>
+ * </ul>
+ * Backends: {@code sqlite} (default, a file in the data dir), {@code postgres} (several nodes),
+ * {@link MemoryMetadataStore} (tests). All pass {@code MetadataStoreContract}.
+ */
+public interface MetadataStore extends AutoCloseable {
+
+  /** API keys (hashed). */
+  KeyStore keys();
+
+  /** Cheap reachability check used by {@code /readyz}. */
+  Health check();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,37 @@
+package dev.kyanite.core.event;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class EventCodecTest {
+  @Test
+  void roundTripsEveryField() throws Exception {
+    ObjectNode ext = EventCodec.mapper().createObjectNode().put("traceparent", "00-abc-def-01");
+    Event e = new Event("evt_1", "order.created", "shop", "order/1", Instant.parse("2026-01-01T00:00:00Z"),
+        Instant.parse("2026-01-01T00:00:01.123Z"), "tenant-1",
+        EventCodec.mapper().readTree("{\"amount\":12.5,\"items\":[1,2]}"), ext, "idem-1", "ab12");
+    assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
+  }
+
+  @Test
+  void omitsAbsentOptionalFields() {
+    Event e = new Event("evt_2", "a.b", null, null, null, Instant.EPOCH, null,
+        EventCodec.mapper().getNodeFactory().nullNode(), null, null, null);
+    String json = new String(EventCodec.encode(e), StandardCharsets.UTF_8);
+    assertThat(json).doesNotContain("subject", "\"time\"", "key", "ext", "idem", "hash");
+    assertThat(EventCodec.decode(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(e);
+  }
+
+  @Test
+  void rejectsNewerVersionsAndGarbage() {
+    assertThatThrownBy(() -> EventCodec.decode("{\"v\":99,\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> EventCodec.decode("nope".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
