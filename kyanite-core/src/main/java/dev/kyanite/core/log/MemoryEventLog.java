@@ -12,8 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An {@link EventLog} held in memory, for tests. Durability is {@link Durability#MEMORY}. Thread-safe
- * (one monitor). Retention by {@code maxRecordsPerPartition} drops the oldest records that every
- * group has committed past.
+ * (one monitor). Retention drops the oldest records that every group has committed past and that
+ * either exceed {@code maxRecordsPerPartition} or are older than {@code retentionAge}. It does not
+ * survive the process: a new instance starts empty.
  */
 public final class MemoryEventLog implements EventLog {
   private final int partitions;
@@ -22,6 +23,7 @@ public final class MemoryEventLog implements EventLog {
   private final Map<String, long[]> groups = new HashMap<>();
   private final Clock clock;
   private final long maxRecordsPerPartition;
+  private final Duration retentionAge;
   private boolean closed;
 
   public MemoryEventLog(int partitions) {
@@ -29,10 +31,20 @@ public final class MemoryEventLog implements EventLog {
   }
 
   public MemoryEventLog(int partitions, Clock clock, long maxRecordsPerPartition) {
+    this(partitions, clock, maxRecordsPerPartition, null);
+  }
+
+  /** A log whose retention deletes committed records older than {@code retentionAge}. */
+  public MemoryEventLog(int partitions, Clock clock, Duration retentionAge) {
+    this(partitions, clock, Long.MAX_VALUE, retentionAge);
+  }
+
+  private MemoryEventLog(int partitions, Clock clock, long maxRecordsPerPartition, Duration retentionAge) {
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
     this.partitions = partitions;
     this.clock = clock;
     this.maxRecordsPerPartition = maxRecordsPerPartition;
+    this.retentionAge = retentionAge;
     this.start = new long[partitions];
     for (int i = 0; i < partitions; i++) data.add(new ArrayList<>());
   }
@@ -44,9 +56,9 @@ public final class MemoryEventLog implements EventLog {
 
   @Override
   public synchronized CompletableFuture<AppendResult> append(int partition, List<byte[]> records) {
-    if (closed) return CompletableFuture.failedFuture(new LogException(LogException.Reason.CLOSED, "log closed"));
     checkPartition(partition);
     if (records.isEmpty()) throw new IllegalArgumentException("records must not be empty");
+    if (closed) return CompletableFuture.failedFuture(new LogException(LogException.Reason.CLOSED, "log closed"));
     List<LogRecord> p = data.get(partition);
     long first = start[partition] + p.size();
     long now = clock.millis();
@@ -114,6 +126,12 @@ public final class MemoryEventLog implements EventLog {
       for (long[] g : groups.values()) minCommitted = Math.min(minCommitted, g[p]);
       List<LogRecord> records = data.get(p);
       long excess = records.size() - maxRecordsPerPartition;
+      if (retentionAge != null) {
+        long cutoff = clock.millis() - retentionAge.toMillis();
+        long old = 0;
+        while (old < records.size() && records.get((int) old).timestampMillis() < cutoff) old++;
+        excess = Math.max(excess, old);
+      }
       long drop = Math.min(excess, minCommitted - start[p]);
       if (drop > 0) {
         records.subList(0, (int) drop).clear();
