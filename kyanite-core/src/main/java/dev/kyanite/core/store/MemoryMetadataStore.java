@@ -12,10 +12,28 @@ import java.util.Optional;
 /** A {@link MetadataStore} in memory, for tests. Thread-safe (one monitor per sub-store). */
 public final class MemoryMetadataStore implements MetadataStore {
   private final MemoryKeyStore keys = new MemoryKeyStore();
+  private final EndpointStore endpoints = new MemoryDeliveryStores.Endpoints();
+  private final DeliveryStore deliveries = new MemoryDeliveryStores.Deliveries();
+  private final AttemptStore attempts = new MemoryDeliveryStores.Attempts();
 
   @Override
   public KeyStore keys() {
     return keys;
+  }
+
+  @Override
+  public EndpointStore endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public DeliveryStore deliveries() {
+    return deliveries;
+  }
+
+  @Override
+  public AttemptStore attempts() {
+    return attempts;
   }
 
   @Override

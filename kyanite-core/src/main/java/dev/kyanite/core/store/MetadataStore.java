@@ -24,6 +24,21 @@ public interface MetadataStore extends AutoCloseable {
   /** API keys (hashed). */
   KeyStore keys();
 
+  /** Webhook endpoints. */
+  default EndpointStore endpoints() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no endpoint store");
+  }
+
+  /** Delivery state per (event, endpoint): scheduled retries, dead letters, delivered pairs. */
+  default DeliveryStore deliveries() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no delivery store");
+  }
+
+  /** The delivery attempts ledger. */
+  default AttemptStore attempts() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no attempt store");
+  }
+
   /** Cheap reachability check used by {@code /readyz}. */
   Health check();
 

@@ -1,0 +1,29 @@
+package dev.kyanite.core.store;
+
+import java.util.Locale;
+
+/** Where one (event, endpoint) delivery stands. */
+public enum DeliveryStatus {
+  /** Not attempted yet; waits in the store for the scheduler (spilled from a busy endpoint). */
+  PENDING,
+  /** Attempted and failed; the next attempt is scheduled at {@code nextAttemptAt}. */
+  RETRYING,
+  /** A {@code 2xx} was received. */
+  DELIVERED,
+  /** Gave up: last attempt failed, endpoint gone or deleted (the dead letter state). */
+  FAILED;
+
+  /** Lower-case name used in JSON and SQL. */
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static DeliveryStatus fromWire(String s) {
+    return valueOf(s.toUpperCase(Locale.ROOT));
+  }
+
+  /** Whether the scheduler still owes an attempt. */
+  public boolean scheduled() {
+    return this == PENDING || this == RETRYING;
+  }
+}

@@ -1,0 +1,38 @@
+package dev.kyanite.core.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Delivery state per (event, endpoint): scheduled retries (durable, so they survive restarts), dead
+ * letters, and delivered pairs. {@link #upsertAll} of a batch is one transaction.
+ */
+public interface DeliveryStore {
+
+  /** Inserts or replaces (by id) every delivery of the batch, atomically. */
+  void upsertAll(List<Delivery> deliveries);
+
+  Optional<Delivery> find(String id);
+
+  /**
+   * Scheduled deliveries ({@code pending}/{@code retrying}) due at or before {@code now}, earliest
+   * first.
+   */
+  List<Delivery> due(Instant now, int limit);
+
+  /** Every delivery of one event, any status. */
+  List<Delivery> byEvent(String eventId);
+
+  /**
+   * Deliveries, newest first, optionally filtered.
+   *
+   * @param endpointId only this endpoint, or {@code null}
+   * @param status only this status, or {@code null}
+   * @param cursor the {@link DeliveryPage#nextCursor()} of the previous page, or {@code null}
+   */
+  DeliveryPage list(String endpointId, DeliveryStatus status, String cursor, int limit);
+
+  /** Number of scheduled deliveries (the retry backlog). */
+  long countScheduled();
+}

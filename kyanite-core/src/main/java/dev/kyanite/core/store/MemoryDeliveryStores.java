@@ -1,0 +1,116 @@
+package dev.kyanite.core.store;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** In-memory endpoint, delivery and attempt stores for {@link MemoryMetadataStore}. Thread-safe. */
+final class MemoryDeliveryStores {
+  private MemoryDeliveryStores() {}
+
+  static final class Endpoints implements EndpointStore {
+    private final Map<String, Endpoint> byId = new LinkedHashMap<>();
+
+    @Override
+    public synchronized void create(Endpoint endpoint) {
+      if (byId.putIfAbsent(endpoint.id(), endpoint) != null) throw new StoreException("duplicate endpoint id " + endpoint.id());
+    }
+
+    @Override
+    public synchronized Optional<Endpoint> find(String id) {
+      return Optional.ofNullable(byId.get(id));
+    }
+
+    @Override
+    public synchronized List<Endpoint> list() {
+      return new ArrayList<>(byId.values());
+    }
+
+    @Override
+    public synchronized boolean update(Endpoint endpoint) {
+      return byId.replace(endpoint.id(), endpoint) != null;
+    }
+
+    @Override
+    public synchronized boolean delete(String id) {
+      return byId.remove(id) != null;
+    }
+  }
+
+  static final class Deliveries implements DeliveryStore {
+    private static final Comparator<Delivery> NEWEST_FIRST =
+        Comparator.comparing(Delivery::createdAt).thenComparing(Delivery::id).reversed();
+    private final Map<String, Delivery> byId = new HashMap<>();
+
+    @Override
+    public synchronized void upsertAll(List<Delivery> deliveries) {
+      for (Delivery d : deliveries) byId.put(d.id(), d);
+    }
+
+    @Override
+    public synchronized Optional<Delivery> find(String id) {
+      return Optional.ofNullable(byId.get(id));
+    }
+
+    @Override
+    public synchronized List<Delivery> due(Instant now, int limit) {
+      return byId.values().stream()
+          .filter(d -> d.status().scheduled() && !d.nextAttemptAt().isAfter(now))
+          .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
+          .limit(limit)
+          .toList();
+    }
+
+    @Override
+    public synchronized List<Delivery> byEvent(String eventId) {
+      return byId.values().stream().filter(d -> d.eventId().equals(eventId))
+          .sorted(Comparator.comparing(Delivery::endpointId)).toList();
+    }
+
+    @Override
+    public synchronized DeliveryPage list(String endpointId, DeliveryStatus status, String cursor, int limit) {
+      DeliveryCursor after = cursor == null ? null : DeliveryCursor.decode(cursor);
+      List<Delivery> items = byId.values().stream()
+          .filter(d -> endpointId == null || d.endpointId().equals(endpointId))
+          .filter(d -> status == null || d.status() == status)
+          .filter(d -> after == null || after.before(d))
+          .sorted(NEWEST_FIRST)
+          .limit(limit + 1L)
+          .toList();
+      if (items.size() <= limit) return new DeliveryPage(items, null);
+      List<Delivery> page = items.subList(0, limit);
+      return new DeliveryPage(List.copyOf(page), DeliveryCursor.encode(page.get(limit - 1)));
+    }
+
+    @Override
+    public synchronized long countScheduled() {
+      return byId.values().stream().filter(d -> d.status().scheduled()).count();
+    }
+  }
+
+  static final class Attempts implements AttemptStore {
+    private final List<Attempt> all = new ArrayList<>();
+
+    @Override
+    public synchronized void appendAll(List<Attempt> attempts) {
+      all.addAll(attempts);
+    }
+
+    @Override
+    public synchronized List<Attempt> forDelivery(String deliveryId) {
+      return all.stream().filter(a -> a.deliveryId().equals(deliveryId)).sorted(ORDER).toList();
+    }
+
+    @Override
+    public synchronized List<Attempt> forEvent(String eventId) {
+      return all.stream().filter(a -> a.eventId().equals(eventId)).sorted(ORDER).toList();
+    }
+
+    private static final Comparator<Attempt> ORDER = Comparator.comparing(Attempt::at).thenComparing(Attempt::attempt);
+  }
+}

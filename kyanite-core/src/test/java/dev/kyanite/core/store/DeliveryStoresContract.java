@@ -1,0 +1,133 @@
+package dev.kyanite.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Contract of the endpoint, delivery and attempt sub-stores. Every {@link MetadataStore} backend
+ * extends this with a fresh, empty store per test.
+ */
+public abstract class DeliveryStoresContract {
+  protected static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+  private MetadataStore store;
+
+  /** A new, empty store. */
+  protected abstract MetadataStore openStore() throws Exception;
+
+  @BeforeEach
+  void open() throws Exception {
+    store = openStore();
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+  }
+
+  public static Endpoint endpoint(String id) {
+    return new Endpoint(id, "https://example.com/hook/" + id, List.of("order.*", "user.created"), "desc", 50.0, 8, 5000,
+        List.of(Duration.ofSeconds(1), Duration.ofMinutes(2)), true, null, Map.of("X-Tenant", "t1"), "data.amount > 1",
+        "whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0", null, null, null, T0, T0);
+  }
+
+  static Delivery delivery(String id, String endpointId, DeliveryStatus status, Instant created, Instant next) {
+    return new Delivery(id, "evt_" + id, endpointId, "order.created", status, 1, next, 500, "http",
+        "{\"a\":1}".getBytes(StandardCharsets.UTF_8), created, created);
+  }
+
+  @Test
+  void endpointRoundTripsEveryField() {
+    Endpoint e = endpoint("ep_1").withSecret("whsec_bmV3bmV3bmV3bmV3bmV3bmV3bmV3bmV3", T0.plusSeconds(60), T0.plusSeconds(1))
+        .withFailingSince(T0.plusSeconds(2));
+    store.endpoints().create(e);
+    assertThat(store.endpoints().find("ep_1")).contains(e);
+    Endpoint minimal = new Endpoint("ep_2", "http://h/", List.of("*"), null, null, 16, 15000, null, false, "gone",
+        Map.of(), null, "whsec_x", null, null, null, T0, T0);
+    store.endpoints().create(minimal);
+    assertThat(store.endpoints().find("ep_2")).contains(minimal);
+    assertThat(store.endpoints().list()).extracting(Endpoint::id).containsExactly("ep_1", "ep_2");
+  }
+
+  @Test
+  void endpointIdsAreUniqueAndUpdatesAndDeletesReportMissingRows() {
+    store.endpoints().create(endpoint("ep_1"));
+    assertThatThrownBy(() -> store.endpoints().create(endpoint("ep_1"))).isInstanceOf(StoreException.class);
+    Endpoint off = endpoint("ep_1").withEnabled(false, "gone", T0.plusSeconds(5));
+    assertThat(store.endpoints().update(off)).isTrue();
+    assertThat(store.endpoints().find("ep_1")).contains(off);
+    assertThat(store.endpoints().update(endpoint("ep_9"))).isFalse();
+    assertThat(store.endpoints().delete("ep_1")).isTrue();
+    assertThat(store.endpoints().delete("ep_1")).isFalse();
+    assertThat(store.endpoints().find("ep_1")).isEmpty();
+  }
+
+  @Test
+  void deliveriesUpsertByIdAndRoundTrip() {
+    Delivery d = delivery("msg_1", "ep_1", DeliveryStatus.RETRYING, T0, T0.plusSeconds(5));
+    store.deliveries().upsertAll(List.of(d));
+    Delivery got = store.deliveries().find("msg_1").orElseThrow();
+    assertThat(got).usingRecursiveComparison().isEqualTo(d);
+    Delivery done = new Delivery("msg_1", d.eventId(), "ep_1", d.eventType(), DeliveryStatus.DELIVERED, 2, null, 200,
+        null, null, T0, T0.plusSeconds(6));
+    store.deliveries().upsertAll(List.of(done));
+    assertThat(store.deliveries().find("msg_1").orElseThrow()).usingRecursiveComparison().isEqualTo(done);
+    assertThat(store.deliveries().find("msg_2")).isEmpty();
+  }
+
+  @Test
+  void dueReturnsOnlyScheduledDeliveriesAtOrBeforeNowEarliestFirst() {
+    store.deliveries().upsertAll(List.of(
+        delivery("msg_a", "ep_1", DeliveryStatus.RETRYING, T0, T0.plusSeconds(30)),
+        delivery("msg_b", "ep_1", DeliveryStatus.PENDING, T0, T0.plusSeconds(10)),
+        delivery("msg_c", "ep_1", DeliveryStatus.RETRYING, T0, T0.plusSeconds(90)),
+        delivery("msg_d", "ep_1", DeliveryStatus.FAILED, T0, T0),
+        delivery("msg_e", "ep_1", DeliveryStatus.DELIVERED, T0, T0)));
+    assertThat(store.deliveries().due(T0.plusSeconds(30), 10)).extracting(Delivery::id).containsExactly("msg_b", "msg_a");
+    assertThat(store.deliveries().due(T0.plusSeconds(100), 1)).extracting(Delivery::id).containsExactly("msg_b");
+    assertThat(store.deliveries().countScheduled()).isEqualTo(3);
+  }
+
+  @Test
+  void listFiltersAndPagesNewestFirstWithACursor() {
+    List<Delivery> all = new ArrayList<>();
+    for (int i = 0; i < 7; i++) {
+      all.add(delivery("msg_" + i, i % 2 == 0 ? "ep_even" : "ep_odd", i < 5 ? DeliveryStatus.FAILED : DeliveryStatus.DELIVERED,
+          T0.plusSeconds(i / 2), null));
+    }
+    store.deliveries().upsertAll(all);
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    do {
+      DeliveryPage page = store.deliveries().list(null, null, cursor, 3);
+      assertThat(page.items()).hasSizeLessThanOrEqualTo(3);
+      page.items().forEach(d -> seen.add(d.id()));
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    assertThat(seen).containsExactly("msg_6", "msg_5", "msg_4", "msg_3", "msg_2", "msg_1", "msg_0");
+    assertThat(store.deliveries().list("ep_even", DeliveryStatus.FAILED, null, 10).items())
+        .extracting(Delivery::id).containsExactly("msg_4", "msg_2", "msg_0");
+    assertThat(store.deliveries().byEvent("evt_msg_3")).extracting(Delivery::id).containsExactly("msg_3");
+  }
+
+  @Test
+  void attemptsAreReadPerDeliveryAndPerEventOldestFirst() {
+    Attempt a1 = new Attempt("att_1", "msg_1", "evt_1", "ep_1", 1, T0, 12, 500, "http", "oops");
+    Attempt a2 = new Attempt("att_2", "msg_1", "evt_1", "ep_1", 2, T0.plusSeconds(5), 3, null, "timeout", null);
+    Attempt b1 = new Attempt("att_3", "msg_2", "evt_1", "ep_2", 1, T0.plusSeconds(1), 4, 200, null, "ok");
+    store.attempts().appendAll(List.of(a2, b1));
+    store.attempts().appendAll(List.of(a1));
+    assertThat(store.attempts().forDelivery("msg_1")).containsExactly(a1, a2);
+    assertThat(store.attempts().forEvent("evt_1")).containsExactly(a1, b1, a2);
+    assertThat(store.attempts().forEvent("evt_x")).isEmpty();
+  }
+}
