@@ -1,0 +1,115 @@
+package dev.kyanite.log;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link FileEventLog}. Build with {@link #builder()}; every field has a default.
+ *
+ * @param partitions number of partitions; fixed once the directory holds a log
+ * @param fsync when appends are forced to the device (default {@link FsyncPolicy#ALWAYS})
+ * @param fsyncInterval period of the background force under {@link FsyncPolicy#INTERVAL}
+ * @param segmentBytes a segment rolls before it would exceed this size (a lone larger batch gets a
+ *     segment of its own)
+ * @param segmentAge a segment rolls at the first append after its first record is this old
+ * @param retentionAge segments whose newest record is older than this, and that every consumer
+ *     group has committed past, are deleted
+ * @param maxBytes byte budget: appends fail with {@code FULL} rather than let segment and index
+ *     files of all partitions grow past it ({@link Long#MAX_VALUE}: only the disk limits)
+ * @param clock source of record timestamps and of the ages above
+ * @param maxBatchBytes largest encoded batch accepted; larger appends fail with {@code TOO_LARGE}
+ * @param tailCacheBytes per partition, recently appended records kept in memory so tailing readers
+ *     never touch the files
+ * @param retentionCheckInterval how often retention runs in the background ({@link Duration#ZERO}:
+ *     only when {@code enforceRetention()} is called)
+ */
+public record FileLogOptions(
+    int partitions,
+    FsyncPolicy fsync,
+    Duration fsyncInterval,
+    long segmentBytes,
+    Duration segmentAge,
+    Duration retentionAge,
+    long maxBytes,
+    Clock clock,
+    int maxBatchBytes,
+    long tailCacheBytes,
+    Duration retentionCheckInterval) {
+
+  public FileLogOptions {
+    if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
+    Objects.requireNonNull(fsync, "fsync");
+    Objects.requireNonNull(clock, "clock");
+    if (fsyncInterval.isNegative() || fsyncInterval.isZero()) throw new IllegalArgumentException("fsyncInterval must be > 0");
+    if (segmentBytes < 1024 || segmentBytes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("segmentBytes must be in [1 KiB, 2 GiB)");
+    }
+    if (segmentAge.isNegative() || segmentAge.isZero()) throw new IllegalArgumentException("segmentAge must be > 0");
+    if (retentionAge.isNegative()) throw new IllegalArgumentException("retentionAge must be >= 0");
+    if (maxBytes < 1) throw new IllegalArgumentException("maxBytes must be > 0");
+    if (maxBatchBytes < 1024) throw new IllegalArgumentException("maxBatchBytes must be >= 1 KiB");
+    if (tailCacheBytes < 0) throw new IllegalArgumentException("tailCacheBytes must be >= 0");
+    if (retentionCheckInterval.isNegative()) throw new IllegalArgumentException("retentionCheckInterval must be >= 0");
+  }
+
+  /** All defaults: 4 partitions, fsync always, 64 MiB / 1 day segments, 7 days retention. */
+  public static FileLogOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.partitions = partitions;
+    b.fsync = fsync;
+    b.fsyncInterval = fsyncInterval;
+    b.segmentBytes = segmentBytes;
+    b.segmentAge = segmentAge;
+    b.retentionAge = retentionAge;
+    b.maxBytes = maxBytes;
+    b.clock = clock;
+    b.maxBatchBytes = maxBatchBytes;
+    b.tailCacheBytes = tailCacheBytes;
+    b.retentionCheckInterval = retentionCheckInterval;
+    return b;
+  }
+
+  /** Mutable builder; {@link #build()} validates. */
+  public static final class Builder {
+    private int partitions = 4;
+    private FsyncPolicy fsync = FsyncPolicy.ALWAYS;
+    private Duration fsyncInterval = Duration.ofMillis(10);
+    private long segmentBytes = 64L << 20;
+    private Duration segmentAge = Duration.ofDays(1);
+    private Duration retentionAge = Duration.ofDays(7);
+    private long maxBytes = Long.MAX_VALUE;
+    private Clock clock = Clock.systemUTC();
+    private int maxBatchBytes = 8 << 20;
+    private long tailCacheBytes = 2L << 20;
+    private Duration retentionCheckInterval = Duration.ofMinutes(1);
+
+    private Builder() {}
+
+    public Builder partitions(int v) { partitions = v; return this; }
+    public Builder fsync(FsyncPolicy v) { fsync = v; return this; }
+    public Builder fsyncInterval(Duration v) { fsyncInterval = v; return this; }
+    public Builder segmentBytes(long v) { segmentBytes = v; return this; }
+    public Builder segmentAge(Duration v) { segmentAge = v; return this; }
+    public Builder retentionAge(Duration v) { retentionAge = v; return this; }
+    public Builder maxBytes(long v) { maxBytes = v; return this; }
+    public Builder clock(Clock v) { clock = v; return this; }
+    public Builder maxBatchBytes(int v) { maxBatchBytes = v; return this; }
+    public Builder tailCacheBytes(long v) { tailCacheBytes = v; return this; }
+    public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
+
+    public FileLogOptions build() {
+      return new FileLogOptions(partitions, fsync, fsyncInterval, segmentBytes, segmentAge, retentionAge,
+          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval);
+    }
+  }
+}

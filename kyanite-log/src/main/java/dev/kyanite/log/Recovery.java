@@ -1,0 +1,144 @@
+package dev.kyanite.log;
+
+import dev.kyanite.log.RecoveryReport.PartitionRecovery;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Opens one partition directory and repairs it, in one pass over its segments, oldest first:
+ *
+ * <ol>
+ *   <li>Segments below the {@link RecoveryPoint}'s segment were forced and validated when they
+ *       were sealed: they are trusted without reading; only an index file that is missing or
+ *       implausible is rebuilt (which scans that one segment).
+ *   <li>The recovery point's segment is trusted up to its {@code validBytes}; the bytes after them
+ *       (written since the last clean shutdown or roll) are re-validated frame by frame.
+ *   <li>Later segments (rolled after the point was written) are re-validated whole.
+ *   <li>At the first invalid frame (bad length, version, CRC, or an unexpected position) the
+ *       segment is truncated there and every later segment is deleted: positions stay contiguous
+ *       and every record before the damage survives.
+ * </ol>
+ *
+ * Without a usable recovery point every segment is re-validated (reported as a full scan).
+ * Finally the tail is forced, its index written and a new recovery point stored, so the next open
+ * after a clean stop scans nothing.
+ */
+final class Recovery {
+  private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+
+  private Recovery() {}
+
+  static Partition open(int id, Path dir, FileEventLog.Shared shared, List<PartitionRecovery> report)
+      throws IOException {
+    Files.createDirectories(dir);
+    List<Long> bases = new ArrayList<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".tmp")) Files.deleteIfExists(f);
+        else if (name.endsWith(".log")) bases.add(Segment.parseBase(name));
+      }
+    }
+    bases.sort(null);
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".index") && !bases.contains(Segment.parseBase(name))) Files.deleteIfExists(f);
+      }
+    }
+    int maxFrame = shared.options.maxBatchBytes();
+    if (bases.isEmpty()) {
+      Segment first = Segment.create(dir, 0);
+      DurableFiles.forceDirectory(dir);
+      new RecoveryPoint(0, 0, 0).write(dir);
+      report.add(new PartitionRecovery(id, 0, 0, 0, 0, 0, 0, false));
+      return new Partition(id, dir, shared, new Segment[] {first}, 0);
+    }
+
+    RecoveryPoint rp = RecoveryPoint.read(dir);
+    boolean fullScan = rp == null || !bases.contains(rp.segmentBase());
+    List<Segment> kept = new ArrayList<>();
+    long expected = bases.get(0);
+    long scanned = 0;
+    long truncatedBytes = 0;
+    long truncatedRecords = 0;
+    int deleted = 0;
+    int rebuilt = 0;
+    boolean damaged = false;
+    for (int i = 0; i < bases.size(); i++) {
+      Segment s = Segment.existing(dir, bases.get(i));
+      if (damaged || s.base != expected) {
+        if (!damaged) {
+          LOG.log(System.Logger.Level.WARNING, "partition {0}: segment {1} does not start at expected position {2}",
+              id, s.base, expected);
+        }
+        damaged = true;
+        truncatedRecords += s.scan(0, s.base, maxFrame).records();
+        truncatedBytes += s.size();
+        s.delete();
+        deleted++;
+        continue;
+      }
+      kept.add(s);
+      boolean last = i == bases.size() - 1;
+      if (!fullScan && s.base < rp.segmentBase() && !last) {
+        if (!s.indexFileLooksValid()) {
+          long size = s.size();
+          Segment.Scan scan = s.rebuildIndex(maxFrame);
+          rebuilt++;
+          scanned += size;
+          LOG.log(System.Logger.Level.WARNING, "partition {0}: rebuilt index of segment {1}", id, s.base);
+          if (scan.validEnd() < size) {
+            damaged = truncate(id, s, size, scan);
+            truncatedBytes += size - scan.validEnd();
+            expected = scan.nextPosition();
+            continue;
+          }
+        }
+        expected = bases.get(i + 1);
+        continue;
+      }
+      long size = s.size();
+      Segment.Scan scan;
+      if (!fullScan && s.base == rp.segmentBase() && rp.validBytes() > 0 && size >= rp.validBytes()
+          && s.loadIndex(rp.validBytes())) {
+        s.loadFirstTimestamp();
+        scan = s.scan(rp.validBytes(), rp.nextPosition(), maxFrame);
+        scanned += size - rp.validBytes();
+      } else {
+        if (!fullScan && s.base == rp.segmentBase() && rp.validBytes() > 0) {
+          rebuilt++; // the trusted prefix lost its index (or shrank): rebuild it by scanning
+          LOG.log(System.Logger.Level.WARNING, "partition {0}: re-validating segment {1} from its start", id, s.base);
+        }
+        scan = s.scan(0, s.base, maxFrame);
+        scanned += size;
+      }
+      expected = scan.nextPosition();
+      if (scan.validEnd() < size) {
+        damaged = truncate(id, s, size, scan);
+        truncatedBytes += size - scan.validEnd();
+      }
+    }
+
+    Segment[] segments = kept.toArray(new Segment[0]);
+    Segment tail = segments[segments.length - 1];
+    tail.force();
+    tail.writeIndex();
+    DurableFiles.forceDirectory(dir);
+    new RecoveryPoint(tail.base, tail.size(), expected).write(dir);
+    report.add(new PartitionRecovery(id, scanned, truncatedBytes, truncatedRecords, deleted, rebuilt, expected, fullScan));
+    return new Partition(id, dir, shared, segments, expected);
+  }
+
+  private static boolean truncate(int id, Segment s, long size, Segment.Scan scan) throws IOException {
+    LOG.log(System.Logger.Level.WARNING,
+        "partition {0}: torn or corrupt tail in segment {1}: truncating {2} bytes after position {3} (byte {4})",
+        id, s.base, size - scan.validEnd(), scan.nextPosition(), scan.validEnd());
+    s.truncate(scan.validEnd());
+    return true;
+  }
+}

@@ -1,0 +1,384 @@
+package dev.kyanite.log;
+
+import dev.kyanite.core.log.LogException;
+import dev.kyanite.core.log.LogRecord;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/**
+ * One segment of a partition: {@code <base>.log} holds frames (see {@link FileEventLog}) whose
+ * positions start at {@code base}; {@code <base>.index} is its {@link SegmentIndex}, written when
+ * the segment is sealed (rolled) and on close. {@code base} is printed as 20 zero-padded digits so
+ * names sort like positions.
+ *
+ * <p>Thread-safety: one writer (the partition's writer thread, or recovery before the log opens)
+ * appends; any number of readers read concurrently through positional reads. {@link #size()} is
+ * the count of valid bytes and only grows after the bytes below it are written.
+ */
+final class Segment {
+  private static final int READ_CHUNK = 64 * 1024;
+
+  final long base;
+  final Path logPath;
+  final Path indexPath;
+  private FileChannel channel;
+  private volatile long size;
+  private long written;
+  private SegmentIndex index;
+  private long firstTimestamp = -1;
+  private volatile long lastTimestamp = -1;
+  private volatile boolean deleted;
+
+  private Segment(Path dir, long base) {
+    this.base = base;
+    String name = String.format("%020d", base);
+    this.logPath = dir.resolve(name + ".log");
+    this.indexPath = dir.resolve(name + ".index");
+  }
+
+  static Segment create(Path dir, long base) throws IOException {
+    Segment s = new Segment(dir, base);
+    s.channel = FileChannel.open(s.logPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+        StandardOpenOption.WRITE);
+    s.index = new SegmentIndex();
+    return s;
+  }
+
+  /** A segment already on disk; nothing is read until needed. */
+  static Segment existing(Path dir, long base) throws IOException {
+    Segment s = new Segment(dir, base);
+    s.size = Files.size(s.logPath);
+    s.written = s.size;
+    return s;
+  }
+
+  static long parseBase(String fileName) {
+    return Long.parseLong(fileName.substring(0, fileName.indexOf('.')));
+  }
+
+  long size() {
+    return size;
+  }
+
+  synchronized FileChannel channel() throws IOException {
+    if (channel == null) {
+      if (deleted) throw new java.nio.channels.ClosedChannelException();
+      channel = FileChannel.open(logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+    return channel;
+  }
+
+  // ---- recovery ----
+
+  /** Result of re-validating frames: where the valid bytes end and the next position. */
+  record Scan(long validEnd, long nextPosition, long records) {}
+
+  /**
+   * Re-validates frames from byte {@code from} (which must start a frame holding
+   * {@code position}) to the end of the file, extending the index and timestamps. Stops at the first
+   * byte that is not a valid frame with the expected position.
+   */
+  Scan scan(long from, long position, int maxFrame) throws IOException {
+    FileChannel ch = channel();
+    long fileSize = ch.size();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long at = from;
+    long next = position;
+    long records = 0;
+    synchronized (this) {
+      if (index == null) index = new SegmentIndex();
+      index.truncateTo(from);
+    }
+    outer:
+    while (at < fileSize) {
+      buf.clear();
+      readFully(ch, buf, at, fileSize);
+      buf.flip();
+      int off = 0;
+      while (off < buf.limit()) {
+        int frame = BatchFormat.check(buf, off, next, maxFrame);
+        if (frame < 0) break outer;
+        if (frame == 0) {
+          if (off == 0) {
+            if (buf.limit() < 4) break outer; // torn inside a length field
+            int needed = 4 + buf.getInt(0);
+            if (at + needed > fileSize) break outer; // torn: the frame runs past the end of the file
+            buf = ByteBuffer.allocate(needed);
+          }
+          break;
+        }
+        long frameStart = at + off;
+        addIndexEntry(next, frameStart);
+        long ts = BatchFormat.timestamp(buf, off);
+        if (firstTimestamp < 0) firstTimestamp = ts;
+        lastTimestamp = ts;
+        int count = BatchFormat.count(buf, off);
+        next += count;
+        records += count;
+        off += frame;
+      }
+      at += off;
+    }
+    size = at;
+    written = at;
+    return new Scan(at, next, records);
+  }
+
+  /** Cuts the file back to {@code validBytes} and forces the cut. */
+  void truncate(long validBytes) throws IOException {
+    FileChannel ch = channel();
+    ch.truncate(validBytes);
+    ch.force(true);
+    size = validBytes;
+    written = validBytes;
+    synchronized (this) {
+      if (index != null) index.truncateTo(validBytes);
+    }
+  }
+
+  /**
+   * Loads the index file covering the first {@code limit} bytes and checks that its last entry
+   * points at a frame with the position it claims. Returns false (and keeps nothing) when the file
+   * is missing or damaged; the caller then rebuilds.
+   */
+  boolean loadIndex(long limit) throws IOException {
+    SegmentIndex loaded = SegmentIndex.load(indexPath, limit);
+    if (loaded == null) return false;
+    if (loaded.size() > 0) {
+      ByteBuffer header = ByteBuffer.allocate(BatchFormat.HEADER);
+      readFully(channel(), header, loaded.lastFilePosition(), limit);
+      header.flip();
+      if (header.limit() < BatchFormat.HEADER
+          || BatchFormat.basePosition(header, 0) != base + loaded.lastRelativePosition()
+          || header.get(8) != BatchFormat.VERSION) {
+        return false;
+      }
+    }
+    synchronized (this) {
+      index = loaded;
+    }
+    return true;
+  }
+
+  /** Cheap plausibility check of a sealed segment's index file, without reading it. */
+  boolean indexFileLooksValid() throws IOException {
+    if (!Files.exists(indexPath)) return false;
+    long n = Files.size(indexPath);
+    return n % 8 == 0 && (n == 0) == (size == 0);
+  }
+
+  /** Rebuilds the index (and timestamps) by scanning the whole segment; writes the index file. */
+  Scan rebuildIndex(int maxFrame) throws IOException {
+    synchronized (this) {
+      index = new SegmentIndex();
+    }
+    Scan scan = scan(0, base, maxFrame);
+    writeIndex();
+    return scan;
+  }
+
+  synchronized void writeIndex() throws IOException {
+    if (index != null) index.write(indexPath);
+  }
+
+  private synchronized void ensureIndex(int maxFrame) throws IOException {
+    if (index != null) return;
+    if (!loadIndex(size)) {
+      System.getLogger(Segment.class.getName()).log(System.Logger.Level.WARNING,
+          "index {0} missing or damaged; rebuilding", indexPath);
+      rebuildIndex(maxFrame);
+    }
+  }
+
+  // ---- writing (partition writer thread only) ----
+
+  synchronized void addIndexEntry(long position, long filePosition) {
+    if (index.size() == 0 || filePosition - index.lastFilePosition() >= SegmentIndex.INTERVAL) {
+      index.add((int) (position - base), (int) filePosition);
+    }
+  }
+
+  /** Bytes written so far, published or not (writer thread only). */
+  long written() {
+    return written;
+  }
+
+  /**
+   * Writes {@code buf} after the bytes written so far; on failure cuts the file back so that no
+   * partial frame stays behind.
+   */
+  void write(ByteBuffer buf) throws IOException {
+    FileChannel ch = channel();
+    long at = written;
+    try {
+      while (buf.hasRemaining()) at += ch.write(buf, at);
+    } catch (IOException e) {
+      try {
+        ch.truncate(written);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+    written = at;
+  }
+
+  /** Publishes written bytes up to {@code newSize}: readers may now see them. */
+  void advance(long newSize, long timestamp) {
+    if (firstTimestamp < 0) firstTimestamp = timestamp;
+    lastTimestamp = timestamp;
+    size = newSize;
+  }
+
+  /** Drops written but unpublished bytes (after a failed force). */
+  void cutBack() throws IOException {
+    channel().truncate(size);
+    written = size;
+    synchronized (this) {
+      if (index != null) index.truncateTo(size);
+    }
+  }
+
+  void force() throws IOException {
+    channel().force(false);
+  }
+
+  /** Reads the first frame's timestamp (for a segment whose prefix is trusted without a scan). */
+  void loadFirstTimestamp() throws IOException {
+    if (size < BatchFormat.HEADER) return;
+    ByteBuffer header = ByteBuffer.allocate(BatchFormat.HEADER);
+    readFully(channel(), header, 0, size);
+    header.flip();
+    if (header.limit() == BatchFormat.HEADER) firstTimestamp = BatchFormat.timestamp(header, 0);
+  }
+
+  long firstTimestamp() {
+    return firstTimestamp;
+  }
+
+  /** Timestamp of the newest frame; for sealed segments read lazily from the file. */
+  long lastTimestamp(int maxFrame) throws IOException {
+    if (lastTimestamp < 0 && size > 0) {
+      ensureIndex(maxFrame);
+      long from;
+      synchronized (this) {
+        from = index.lastFilePosition();
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) Math.min(size - from, Integer.MAX_VALUE - 8));
+      readFully(channel(), buf, from, size);
+      buf.flip();
+      int off = 0;
+      long ts = -1;
+      while (off < buf.limit()) {
+        int frame = BatchFormat.check(buf, off, -1, Integer.MAX_VALUE);
+        if (frame <= 0) break;
+        ts = BatchFormat.timestamp(buf, off);
+        off += frame;
+      }
+      lastTimestamp = ts;
+    }
+    return lastTimestamp;
+  }
+
+  // ---- reading ----
+
+  /**
+   * Appends to {@code out} the records with positions in {@code [from, end)}, up to {@code max}
+   * records in total in {@code out}, stopping after roughly {@code maxBytes}.
+   */
+  void read(int partition, long from, long end, int max, long maxBytes, int maxFrame, List<LogRecord> out)
+      throws IOException {
+    ensureIndex(maxFrame);
+    long filePos;
+    synchronized (this) {
+      filePos = index.floor(from - base);
+    }
+    long limit = size;
+    FileChannel ch = channel();
+    ByteBuffer buf = ByteBuffer.allocate(READ_CHUNK);
+    long bytes = 0;
+    while (out.size() < max && filePos < limit && bytes < maxBytes) {
+      buf.clear();
+      readFully(ch, buf, filePos, limit);
+      buf.flip();
+      int off = 0;
+      while (off < buf.limit()) {
+        int frame = BatchFormat.check(buf, off, -1, maxFrame);
+        if (frame < 0) {
+          throw new LogException(LogException.Reason.IO,
+              "corrupt frame in " + logPath + " at byte " + (filePos + off));
+        }
+        if (frame == 0) {
+          if (off == 0) {
+            if (buf.limit() < 4) return;
+            buf = ByteBuffer.allocate(4 + buf.getInt(0));
+          }
+          break;
+        }
+        long position = BatchFormat.basePosition(buf, off);
+        long ts = BatchFormat.timestamp(buf, off);
+        int count = BatchFormat.count(buf, off);
+        if (position >= end) return;
+        int p = off + BatchFormat.HEADER;
+        for (int i = 0; i < count; i++, position++) {
+          int len = buf.getInt(p);
+          if (position >= from && position < end && out.size() < max) {
+            byte[] payload = new byte[len];
+            buf.get(p + 4, payload);
+            out.add(new LogRecord(partition, position, ts, payload));
+          }
+          p += 4 + len;
+        }
+        off += frame;
+        bytes += frame;
+        if (out.size() >= max) return;
+      }
+      filePos += off;
+    }
+  }
+
+  private static void readFully(FileChannel ch, ByteBuffer buf, long at, long limit) throws IOException {
+    int want = (int) Math.min(buf.remaining(), limit - at);
+    buf.limit(buf.position() + Math.max(0, want));
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, at + buf.position());
+      if (n < 0) break;
+    }
+  }
+
+  synchronized void close() {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException ignored) {
+        // closing a read/write channel after a force has nothing left to lose
+      }
+      channel = null;
+    }
+  }
+
+  /** Closes and removes both files; concurrent readers of this segment then fail and retry. */
+  void delete() throws IOException {
+    synchronized (this) {
+      deleted = true;
+      close();
+    }
+    Files.deleteIfExists(logPath);
+    Files.deleteIfExists(indexPath);
+  }
+
+  long diskBytes() {
+    long idx = 0;
+    try {
+      idx = Files.exists(indexPath) ? Files.size(indexPath) : 0;
+    } catch (IOException ignored) {
+      // a vanished index counts as zero bytes
+    }
+    return size + idx;
+  }
+}
