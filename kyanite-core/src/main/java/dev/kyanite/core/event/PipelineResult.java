@@ -12,14 +12,28 @@ import java.util.Set;
  * @param routeTo endpoint ids (or names) delivery is restricted to, or {@code null} for "every
  *     endpoint whose type globs and filter match"
  * @param appliedRules rule name → version of every rule whose actions fired, for the event's record
+ * @param deadLetter {@code null} normally; when a custom processor failed and the server is
+ *     configured to dead-letter such events, why. Such a result is also {@link #dropped()} (so it
+ *     is delivered nowhere); delivery should record it as failed rather than filtered.
  */
-public record PipelineResult(Event event, String droppedBy, Set<String> routeTo, Map<String, Integer> appliedRules) {
+public record PipelineResult(
+    Event event, String droppedBy, Set<String> routeTo, Map<String, Integer> appliedRules, String deadLetter) {
+
+  /** A result without a dead-letter reason (the common case). */
+  public PipelineResult(Event event, String droppedBy, Set<String> routeTo, Map<String, Integer> appliedRules) {
+    this(event, droppedBy, routeTo, appliedRules, null);
+  }
 
   public static PipelineResult pass(Event event) {
-    return new PipelineResult(event, null, null, Map.of());
+    return new PipelineResult(event, null, null, Map.of(), null);
   }
 
   public boolean dropped() {
     return droppedBy != null;
+  }
+
+  /** Whether a failing processor dead-lettered the event (see {@link #deadLetter()}). */
+  public boolean deadLettered() {
+    return deadLetter != null;
   }
 }

@@ -1,0 +1,164 @@
+package dev.kyanite.server.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cel.runtime.CelEvaluationException;
+import dev.kyanite.core.event.Event;
+import dev.kyanite.core.event.PipelineResult;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * An immutable, ordered set of compiled rules and the pure function that runs them over an event.
+ *
+ * <h2>Semantics</h2>
+ * <ol>
+ *   <li>Enabled rules run in order of {@code priority} (lower first), then name.</li>
+ *   <li>A rule matches when one of its type globs matches (no globs: every type) and its condition
+ *       is true. A condition that fails to evaluate (missing field, wrong type, iteration budget)
+ *       counts as false and is counted as an error.</li>
+ *   <li>A matching rule's actions run in order over the event as changed by earlier actions and
+ *       rules. An action whose expression fails, or whose path is blocked (e.g. setting a field
+ *       inside a string), is skipped and counted.</li>
+ *   <li>{@code drop} stops everything: the event is delivered nowhere. {@code route} restricts
+ *       delivery to its endpoints; several routes intersect (possibly to nothing).</li>
+ *   <li>Every matching rule is recorded as name → version in {@code appliedRules}.</li>
+ * </ol>
+ * Thread-safe: evaluation never mutates the rule set or the input event.
+ */
+final class RuleSet {
+  static final RuleSet EMPTY = new RuleSet(List.of(), 0);
+
+  private final List<Rule> all;
+  private final Rule[] active;
+  private final long revision;
+
+  RuleSet(Collection<Rule> rules, long revision) {
+    List<Rule> sorted = new ArrayList<>(rules);
+    sorted.sort(Comparator.comparingInt(Rule::priority).thenComparing(Rule::name));
+    this.all = List.copyOf(sorted);
+    this.active = sorted.stream().filter(Rule::enabled).toArray(Rule[]::new);
+    this.revision = revision;
+  }
+
+  /** Every rule, disabled ones included, in evaluation order. */
+  List<Rule> rules() {
+    return all;
+  }
+
+  /** The store revision this set was built from. */
+  long revision() {
+    return revision;
+  }
+
+  boolean isEmpty() {
+    return active.length == 0;
+  }
+
+  PipelineResult evaluate(Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
+    return run(active, event, processors, metrics, trace);
+  }
+
+  /** Runs only {@code rule} (dry runs of a single rule, backtests). */
+  static PipelineResult evaluateOne(Rule rule, Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
+    return run(new Rule[] {rule}, event, processors, metrics, trace);
+  }
+
+  private static PipelineResult run(Rule[] rules, Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
+    metrics.evaluated.increment();
+    WorkingEvent w = new WorkingEvent(event);
+    Set<String> route = null;
+    Map<String, Integer> applied = null;
+    for (Rule r : rules) {
+      if (!r.matchesType(event.type()) || !conditionHolds(r, w, metrics, trace)) continue;
+      metrics.matched.increment();
+      if (applied == null) applied = new LinkedHashMap<>();
+      applied.put(r.name(), r.version());
+      if (trace != null) trace.matched.add(r.name());
+      List<Action> actions = r.actions();
+      for (int i = 0; i < actions.size(); i++) {
+        Action a = actions.get(i);
+        if (a instanceof Action.Drop) {
+          step(trace, r, i, a, "applied", null);
+          metrics.dropped.increment();
+          return new PipelineResult(w.event(), r.name(), route == null ? null : Set.copyOf(route), Map.copyOf(applied), null);
+        } else if (a instanceof Action.SetField s) {
+          applySet(r, i, s, w, metrics, trace);
+        } else if (a instanceof Action.Remove rm) {
+          int n = 0;
+          for (FieldPath p : rm.paths()) n += w.remove(p);
+          step(trace, r, i, a, n > 0 ? "applied" : "skipped", n > 0 ? null : "no value at the paths");
+        } else if (a instanceof Action.Redact rd) {
+          int n = 0;
+          for (FieldPath p : rd.paths()) n += w.redact(p, rd.mask());
+          step(trace, r, i, a, n > 0 ? "applied" : "skipped", n > 0 ? null : "no value at the paths");
+        } else if (a instanceof Action.Route rt) {
+          if (route == null) route = new HashSet<>(rt.endpoints());
+          else route.retainAll(rt.endpoints());
+          step(trace, r, i, a, "applied", null);
+        } else if (a instanceof Action.Process pr) {
+          ProcessorCalls.Outcome o = processors.call(pr.name(), w.event());
+          if (o.event() != null) {
+            w.replace(o.event());
+            step(trace, r, i, a, "applied", null);
+          } else if (o.dropReason() != null) {
+            step(trace, r, i, a, "applied", "dropped: " + o.dropReason());
+            metrics.dropped.increment();
+            return new PipelineResult(w.event(), r.name(), route == null ? null : Set.copyOf(route), Map.copyOf(applied), null);
+          } else {
+            step(trace, r, i, a, "error", o.failure());
+            if (processors.deadLetterOnFailure()) {
+              metrics.deadLettered.increment();
+              return new PipelineResult(w.event(), r.name(), route == null ? null : Set.copyOf(route), Map.copyOf(applied),
+                  "processor '" + pr.name() + "' failed: " + o.failure());
+            }
+          }
+        }
+      }
+    }
+    if (applied == null && route == null && w.event() == event) return PipelineResult.pass(event);
+    return new PipelineResult(w.event(), null, route == null ? null : Set.copyOf(route),
+        applied == null ? Map.of() : Map.copyOf(applied), null);
+  }
+
+  private static boolean conditionHolds(Rule r, WorkingEvent w, RuleMetrics metrics, Trace trace) {
+    if (r.condition() == null) return true;
+    try {
+      Object v = r.condition().eval(w.activation());
+      if (v instanceof Boolean b) return b;
+      metrics.conditionErrors.increment();
+      if (trace != null) trace.step(r.name(), -1, "condition", "error", "condition is not a boolean");
+      return false;
+    } catch (CelEvaluationException | RuntimeException e) {
+      metrics.conditionErrors.increment();
+      if (trace != null) trace.step(r.name(), -1, "condition", "error", e.getMessage());
+      return false;
+    }
+  }
+
+  private static void applySet(Rule r, int i, Action.SetField s, WorkingEvent w, RuleMetrics metrics, Trace trace) {
+    JsonNode value;
+    try {
+      value = JsonCel.toJson(s.value().eval(w.activation()));
+    } catch (CelEvaluationException | RuntimeException e) {
+      metrics.actionErrors.increment();
+      step(trace, r, i, s, "error", e.getMessage());
+      return;
+    }
+    if (w.set(s.path(), value)) {
+      step(trace, r, i, s, "applied", null);
+    } else {
+      metrics.actionErrors.increment();
+      step(trace, r, i, s, "error", "cannot set '" + s.path() + "': a value on the way is not an object or array");
+    }
+  }
+
+  private static void step(Trace trace, Rule r, int i, Action a, String outcome, String detail) {
+    if (trace != null) trace.step(r.name(), i, a.kind(), outcome, detail);
+  }
+}

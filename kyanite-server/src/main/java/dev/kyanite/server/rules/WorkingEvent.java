@@ -1,0 +1,256 @@
+package dev.kyanite.server.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cel.common.values.NullValue;
+import dev.kyanite.core.event.Event;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The event while rules run over it: copy-on-write, so an event that no action changes is never
+ * copied, and the caller's event is never mutated. Not thread-safe (one per evaluation).
+ */
+final class WorkingEvent {
+  private Event current;
+  private boolean dataOwned;
+  private boolean extOwned;
+  private Map<String, Object> activation;
+
+  WorkingEvent(Event event) {
+    this.current = event;
+  }
+
+  Event event() {
+    return current;
+  }
+
+  void replace(Event e) {
+    current = e;
+    dataOwned = false;
+    extOwned = false;
+    activation = null;
+  }
+
+  /** The CEL variables: {@code event} as a map (absent optional attributes are CEL null). */
+  Map<String, Object> activation() {
+    if (activation == null) {
+      Event e = current;
+      Map<String, Object> ev = new HashMap<>(16);
+      ev.put("id", e.id());
+      ev.put("type", e.type());
+      ev.put("source", orNull(e.source()));
+      ev.put("subject", orNull(e.subject()));
+      ev.put("time", e.time() == null ? NullValue.NULL_VALUE : e.time().toString());
+      ev.put("received_at", e.receivedAt().toString());
+      ev.put("key", orNull(e.key()));
+      ev.put("data", JsonCel.toCel(e.data()));
+      ev.put("extensions", e.extensions() == null ? Map.of() : JsonCel.toCel(e.extensions()));
+      activation = Map.of("event", ev);
+    }
+    return activation;
+  }
+
+  private static Object orNull(String s) {
+    return s == null ? NullValue.NULL_VALUE : s;
+  }
+
+  /** Sets the value at {@code path}, creating missing objects on the way. False if the path is blocked. */
+  boolean set(FieldPath path, JsonNode value) {
+    switch (path.root()) {
+      case "subject" -> {
+        if (!value.isTextual() && !value.isNull()) return false;
+        Event e = current;
+        current = new Event(e.id(), e.type(), e.source(), value.isNull() ? null : value.textValue(), e.time(),
+            e.receivedAt(), e.key(), e.data(), e.extensions(), e.idempotencyKey(), e.bodyHash());
+        activation = null;
+        return true;
+      }
+      case "data" -> {
+        if (path.segments().isEmpty()) {
+          setData(value);
+          return true;
+        }
+        JsonNode root = ownData();
+        if (!root.isContainerNode()) {
+          if (!root.isNull()) return false;
+          root = JsonNodeFactory.instance.objectNode();
+          setData(root);
+        }
+        activation = null;
+        return setIn(root, path.segments(), value);
+      }
+      default -> {
+        activation = null;
+        return setIn(ownExt(), path.segments(), value);
+      }
+    }
+  }
+
+  /** Removes what {@code path} selects; returns how many values were removed. */
+  int remove(FieldPath path) {
+    return edit(path, null);
+  }
+
+  /** Replaces what {@code path} selects (only where present) by {@code mask}; returns the count. */
+  int redact(FieldPath path, JsonNode mask) {
+    return edit(path, mask);
+  }
+
+  private int edit(FieldPath path, JsonNode mask) {
+    switch (path.root()) {
+      case "subject" -> {
+        if (current.subject() == null) return 0;
+        set(path, mask == null ? NullNode.getInstance() : mask);
+        return 1;
+      }
+      case "data" -> {
+        if (path.segments().isEmpty()) {
+          if (current.data().isNull()) return 0;
+          setData(mask == null ? NullNode.getInstance() : mask);
+          return 1;
+        }
+        if (!current.data().isContainerNode() || !matchesAny(current.data(), path.segments(), 0)) return 0;
+        activation = null;
+        return editIn(ownData(), path.segments(), 0, mask);
+      }
+      default -> {
+        if (current.extensions() == null || path.segments().isEmpty()
+            || !matchesAny(current.extensions(), path.segments(), 0)) {
+          return 0;
+        }
+        activation = null;
+        return editIn(ownExt(), path.segments(), 0, mask);
+      }
+    }
+  }
+
+  private JsonNode ownData() {
+    if (!dataOwned) {
+      setData(current.data().deepCopy());
+    }
+    return current.data();
+  }
+
+  private void setData(JsonNode d) {
+    current = current.withData(d);
+    dataOwned = true;
+    activation = null;
+  }
+
+  private ObjectNode ownExt() {
+    if (!extOwned) {
+      Event e = current;
+      ObjectNode ext = e.extensions() == null ? JsonNodeFactory.instance.objectNode() : e.extensions().deepCopy();
+      current = new Event(e.id(), e.type(), e.source(), e.subject(), e.time(), e.receivedAt(), e.key(), e.data(),
+          ext, e.idempotencyKey(), e.bodyHash());
+      extOwned = true;
+    }
+    return current.extensions();
+  }
+
+  private static boolean setIn(JsonNode container, List<String> segs, JsonNode value) {
+    JsonNode node = container;
+    for (int i = 0; i < segs.size(); i++) {
+      String seg = segs.get(i);
+      boolean last = i == segs.size() - 1;
+      if (node instanceof ObjectNode o) {
+        if (last) {
+          o.set(seg, value);
+          return true;
+        }
+        JsonNode next = o.get(seg);
+        if (next == null || next.isNull()) {
+          next = o.putObject(seg);
+        }
+        node = next;
+      } else if (node instanceof ArrayNode a) {
+        int idx = seg.equals("-") ? a.size() : index(seg);
+        if (idx < 0 || idx > a.size() || (idx == a.size() && !last)) return false;
+        if (last) {
+          if (idx == a.size()) a.add(value);
+          else a.set(idx, value);
+          return true;
+        }
+        node = a.get(idx);
+      } else {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Whether anything exists at the path (avoids copying data for a no-op remove/redact). */
+  private static boolean matchesAny(JsonNode node, List<String> segs, int i) {
+    if (i == segs.size()) return true;
+    String seg = segs.get(i);
+    if (seg.equals("*")) {
+      for (JsonNode child : node) {
+        if (matchesAny(child, segs, i + 1)) return true;
+      }
+      return false;
+    }
+    JsonNode child = child(node, seg);
+    return child != null && matchesAny(child, segs, i + 1);
+  }
+
+  private static int editIn(JsonNode node, List<String> segs, int i, JsonNode mask) {
+    String seg = segs.get(i);
+    boolean last = i == segs.size() - 1;
+    if (seg.equals("*")) {
+      int n = 0;
+      if (last) {
+        if (node instanceof ObjectNode o) {
+          n = o.size();
+          if (mask == null) {
+            o.removeAll();
+          } else {
+            List<String> names = new java.util.ArrayList<>();
+            o.fieldNames().forEachRemaining(names::add);
+            for (String f : names) o.set(f, mask.deepCopy());
+          }
+        } else if (node instanceof ArrayNode a) {
+          n = a.size();
+          if (mask == null) a.removeAll();
+          else for (int k = 0; k < a.size(); k++) a.set(k, mask.deepCopy());
+        }
+        return n;
+      }
+      for (JsonNode child : node) n += editIn(child, segs, i + 1, mask);
+      return n;
+    }
+    JsonNode child = child(node, seg);
+    if (child == null) return 0;
+    if (!last) return editIn(child, segs, i + 1, mask);
+    if (node instanceof ObjectNode o) {
+      if (mask == null) o.remove(seg);
+      else o.set(seg, mask.deepCopy());
+    } else if (node instanceof ArrayNode a) {
+      int idx = index(seg);
+      if (mask == null) a.remove(idx);
+      else a.set(idx, mask.deepCopy());
+    }
+    return 1;
+  }
+
+  private static JsonNode child(JsonNode node, String seg) {
+    if (node instanceof ObjectNode o) return o.get(seg);
+    if (node instanceof ArrayNode a) {
+      int idx = index(seg);
+      return idx >= 0 && idx < a.size() ? a.get(idx) : null;
+    }
+    return null;
+  }
+
+  private static int index(String seg) {
+    if (seg.isEmpty() || seg.length() > 9) return -1;
+    for (int i = 0; i < seg.length(); i++) {
+      if (!Character.isDigit(seg.charAt(i))) return -1;
+    }
+    return Integer.parseInt(seg);
+  }
+}
