@@ -15,6 +15,7 @@ public final class MemoryMetadataStore implements MetadataStore {
   private final EndpointStore endpoints = new MemoryDeliveryStores.Endpoints();
   private final DeliveryStore deliveries = new MemoryDeliveryStores.Deliveries();
   private final AttemptStore attempts = new MemoryDeliveryStores.Attempts();
+  private final RuleStore rules = new MemoryRuleStore();
 
   @Override
   public KeyStore keys() {
@@ -34,6 +35,11 @@ public final class MemoryMetadataStore implements MetadataStore {
   @Override
   public AttemptStore attempts() {
     return attempts;
+  }
+
+  @Override
+  public RuleStore rules() {
+    return rules;
   }
 
   @Override

@@ -39,6 +39,11 @@ public interface MetadataStore extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no attempt store");
   }
 
+  /** Business rules (versioned) and the revision nodes poll to pick up changes. */
+  default RuleStore rules() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no rule store");
+  }
+
   /** Cheap reachability check used by {@code /readyz}. */
   Health check();
 

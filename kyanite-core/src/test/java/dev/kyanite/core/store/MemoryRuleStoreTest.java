@@ -1,0 +1,8 @@
+package dev.kyanite.core.store;
+
+class MemoryRuleStoreTest extends RuleStoreContract {
+  @Override
+  protected MetadataStore openStore() {
+    return new MemoryMetadataStore();
+  }
+}
