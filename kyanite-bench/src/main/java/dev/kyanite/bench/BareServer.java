@@ -1,0 +1,133 @@
+package dev.kyanite.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The bare baseline: a plain Vert.x HTTP server that reads the body of {@code POST /v1/events}
+ * (and {@code /v1/events/batch}) and answers {@code 202 {"id":"evt_…","received_at":"…",
+ * "durability":"none"}} — no auth, no parsing, no storage. It is the practical ceiling the real
+ * server is compared with. Other requests get 404. One verticle instance per event loop.
+ */
+@Command(name = "bare", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"The bare baseline server: plain Vert.x answering 202 to POST /v1/events after reading the body.",
+        "Runs in the foreground until killed (or for --for)."})
+public final class BareServer implements Callable<Integer> {
+  @Option(names = {"-p", "--port"}, defaultValue = "8090", description = "Port (0 = any free port). Default: ${DEFAULT-VALUE}")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address. Default: ${DEFAULT-VALUE}")
+  String host;
+
+  @Option(names = "--event-loops", defaultValue = "1", description = "Event-loop threads. Default: ${DEFAULT-VALUE}")
+  int eventLoops;
+
+  @Option(names = "--for", paramLabel = "TIME", converter = DurationConverter.class,
+      description = "Stop after this long (default: run until killed).")
+  java.time.Duration runFor;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new BareServer()).execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Running running = start(host, port, eventLoops);
+    System.err.println("bare server listening on http://" + host + ":" + running.port()
+        + " (" + eventLoops + " event loop" + (eventLoops == 1 ? "" : "s") + ")");
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      running.close();
+      stop.countDown();
+    }));
+    if (runFor == null) {
+      stop.await();
+    } else if (!stop.await(runFor.toMillis(), TimeUnit.MILLISECONDS)) {
+      running.close();
+    }
+    return 0;
+  }
+
+  /** A started server; {@link #close} stops it. */
+  public record Running(Vertx vertx, int port) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        // exiting anyway
+      }
+    }
+  }
+
+  /** Starts the server on {@code port} (0 for a free one) with {@code eventLoops} threads. */
+  public static Running start(String host, int port, int eventLoops) throws Exception {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1)
+        .setInternalBlockingPoolSize(1));
+    // with port 0, each verticle would get its own random port: bind the first, then share it
+    Handler first = new Handler(host, port);
+    vertx.deployVerticle(first).await(10, TimeUnit.SECONDS);
+    int actual = first.server.actualPort();
+    if (eventLoops > 1) {
+      vertx.deployVerticle(() -> new Handler(host, actual), new DeploymentOptions().setInstances(eventLoops - 1))
+          .await(10, TimeUnit.SECONDS);
+    }
+    return new Running(vertx, actual);
+  }
+
+  private static final class Handler extends VerticleBase {
+    private static final Buffer NOT_FOUND = Buffer.buffer("{\"status\":404}");
+    private final String host;
+    private final int port;
+    private final String prefix = "evt_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "_";
+    private long counter;
+    HttpServer server;
+
+    Handler(String host, int port) {
+      this.host = host;
+      this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+          .requestHandler(this::handle);
+      return server.listen();
+    }
+
+    private void handle(HttpServerRequest req) {
+      String path = req.path();
+      if (req.method() != HttpMethod.POST || !(path.equals("/v1/events") || path.equals("/v1/events/batch"))) {
+        req.response().setStatusCode(404).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(NOT_FOUND);
+        return;
+      }
+      req.body().onSuccess(body -> {
+        String id = prefix + Long.toString(counter++, 36);
+        String ack = "{\"id\":\"" + id + "\",\"received_at\":\"" + Instant.now() + "\",\"durability\":\"none\"}";
+        req.response()
+            .setStatusCode(202)
+            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+            .putHeader(HttpHeaders.LOCATION, "/v1/events/" + id)
+            .end(Buffer.buffer(ack.getBytes(StandardCharsets.UTF_8)));
+      });
+    }
+  }
+}
