@@ -100,6 +100,9 @@ public final class FileEventLog implements EventLog {
     final FileLogOptions options;
     final Path dir;
     private final AtomicLong bytes = new AtomicLong();
+    final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
+    final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean full;
 
     Shared(FileLogOptions options, Path dir) {
@@ -192,6 +195,11 @@ public final class FileEventLog implements EventLog {
   /** Bytes of segment and index files on disk, as counted against {@link FileLogOptions#maxBytes()}. */
   public long diskBytes() {
     return shared.bytes.get();
+  }
+
+  /** Counters since open: acknowledged appends and records, fsyncs, bytes on disk. */
+  public FileLogStats stats() {
+    return new FileLogStats(shared.appends.sum(), shared.records.sum(), shared.fsyncs.sum(), diskBytes());
   }
 
   public FileLogOptions options() {

@@ -156,6 +156,7 @@ final class Partition {
   private void forceQuietly() {
     try {
       active().force();
+      shared.fsyncs.increment();
     } catch (IOException e) {
       System.getLogger(Partition.class.getName()).log(System.Logger.Level.WARNING,
           "background force of partition {0} failed: {1}", id, e.toString());
@@ -258,6 +259,7 @@ final class Partition {
         for (Written w : unpublished) {
           if (w.segment != forcedAlready) {
             w.segment.force();
+            shared.fsyncs.increment();
             forcedAlready = w.segment;
           }
         }
@@ -288,6 +290,8 @@ final class Partition {
     for (Written w : done) {
       for (int k = 0; k < w.appends.size(); k++) {
         Pending p = w.appends.get(k);
+        shared.appends.increment();
+        shared.records.add(p.records().size());
         p.future.complete(new AppendResult(id, w.positions[k], p.records().size(), durability));
       }
     }
@@ -317,6 +321,7 @@ final class Partition {
   private void roll() throws IOException {
     Segment old = active();
     old.force();
+    shared.fsyncs.increment();
     old.writeIndex();
     Segment fresh = Segment.create(dir, nextPosition);
     DurableFiles.forceDirectory(dir);

@@ -94,21 +94,28 @@ final class Segment {
       if (index == null) index = new SegmentIndex();
       index.truncateTo(from);
     }
-    outer:
-    while (at < fileSize) {
+    boolean more = true;
+    while (more && at < fileSize) {
       buf.clear();
       readFully(ch, buf, at, fileSize);
       buf.flip();
       int off = 0;
-      while (off < buf.limit()) {
+      while (true) {
+        if (off >= buf.limit()) break;
         int frame = BatchFormat.check(buf, off, next, maxFrame);
-        if (frame < 0) break outer;
+        if (frame < 0) {
+          more = false;
+          break;
+        }
         if (frame == 0) {
           if (off == 0) {
-            if (buf.limit() < 4) break outer; // torn inside a length field
-            int needed = 4 + buf.getInt(0);
-            if (at + needed > fileSize) break outer; // torn: the frame runs past the end of the file
-            buf = ByteBuffer.allocate(needed);
+            // the frame does not fit the buffer, or the file ends inside it (torn)
+            int needed = buf.limit() < 4 ? -1 : 4 + buf.getInt(0);
+            if (needed < 0 || at + needed > fileSize) {
+              more = false;
+            } else {
+              buf = ByteBuffer.allocate(needed);
+            }
           }
           break;
         }

@@ -1,0 +1,157 @@
+package dev.kyanite.bench.log;
+
+import dev.kyanite.log.FileEventLog;
+import dev.kyanite.log.FileLogOptions;
+import dev.kyanite.log.FileLogStats;
+import dev.kyanite.log.FsyncPolicy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Throughput of the embedded log with {@code fsync=always}, next to the disk's own limit measured in
+ * the same run by a plain loop of {@code FileChannel.write} + {@code force} of the same sizes.
+ *
+ * <p>Appenders are asynchronous, like ingest connections on an event loop: each keeps exactly one
+ * append in flight and issues the next one when its ack arrives; acks hop to one "event loop"
+ * thread, as the server does. Usage:
+ * <pre>java -cp ... dev.kyanite.bench.log.LogBench [--seconds 10] [--appenders 64] [--record-bytes 300]
+ *     [--batch 100] [--partitions 1] [--dir DIR]</pre>
+ */
+public final class LogBench {
+  private LogBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = intArg(args, "--seconds", 10);
+    int appenders = intArg(args, "--appenders", 64);
+    int recordBytes = intArg(args, "--record-bytes", 300);
+    int batch = intArg(args, "--batch", 100);
+    int partitions = intArg(args, "--partitions", 1);
+    String dirArg = strArg(args, "--dir", null);
+    Path root = dirArg != null ? Files.createDirectories(Path.of(dirArg)) : Files.createTempDirectory("kyanite-logbench");
+    System.out.printf("LogBench: %d s per phase, %d appenders, %d-byte records, batch %d, %d partition(s), fsync=always, dir %s%n",
+        seconds, appenders, recordBytes, batch, partitions, root);
+    try {
+      int frameSingle = 30 + 4 + recordBytes;
+      int frameBatch = 30 + batch * (4 + recordBytes);
+      double diskSingle = diskLimit(root.resolve("raw1"), frameSingle * appenders, seconds);
+      double diskBatch = diskLimit(root.resolve("raw2"), frameBatch, seconds);
+      System.out.printf("disk limit, write+force of %d B (%d single records): %,.0f fsync/s = %,.0f records/s%n",
+          frameSingle * appenders, appenders, diskSingle, diskSingle * appenders);
+      System.out.printf("disk limit, write+force of %d B (one %d-record batch): %,.0f fsync/s = %,.0f records/s%n",
+          frameBatch, batch, diskBatch, diskBatch * batch);
+      Result single = run(root.resolve("single"), partitions, appenders, recordBytes, 1, seconds);
+      System.out.printf("log, %d single-record appenders: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
+          appenders, single.recordsPerSecond, single.recordsPerFsync, single.fsyncsPerSecond);
+      Result batched = run(root.resolve("batched"), partitions, appenders, recordBytes, batch, seconds);
+      System.out.printf("log, %d appenders of %d-record batches: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
+          appenders, batch, batched.recordsPerSecond, batched.recordsPerFsync, batched.fsyncsPerSecond);
+      double batchTarget = Math.min(1_000_000, 0.8 * diskBatch * batch);
+      System.out.printf("targets: single >= 200,000 records/s: %s; batched >= %,.0f records/s (min of 1M and 80%% of disk limit): %s%n",
+          single.recordsPerSecond >= 200_000 ? "MET" : "NOT MET",
+          batchTarget, batched.recordsPerSecond >= batchTarget ? "MET" : "NOT MET");
+    } finally {
+      if (dirArg == null) deleteTree(root);
+    }
+  }
+
+  record Result(double recordsPerSecond, double recordsPerFsync, double fsyncsPerSecond) {}
+
+  /** Closed-loop async appenders against a fresh log; measures after a warm-up of a third of the time. */
+  static Result run(Path dir, int partitions, int appenders, int recordBytes, int batch, int seconds) throws Exception {
+    FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(partitions)
+        .fsync(FsyncPolicy.ALWAYS).segmentBytes(256L << 20).build());
+    ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-event-loop"));
+    AtomicBoolean running = new AtomicBoolean(true);
+    AtomicLong failures = new AtomicLong();
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      byte[] r = new byte[recordBytes];
+      for (int j = 0; j < r.length; j++) r[j] = (byte) ('a' + (i + j) % 26);
+      records.add(r);
+    }
+    try {
+      for (int a = 0; a < appenders; a++) {
+        int partition = a % partitions;
+        eventLoop.execute(new Runnable() {
+          @Override
+          public void run() {
+            if (!running.get()) return;
+            log.append(partition, records).whenComplete((r, e) -> {
+              if (e != null) failures.incrementAndGet();
+              eventLoop.execute(this);
+            });
+          }
+        });
+      }
+      Thread.sleep(seconds * 1000L / 3);
+      FileLogStats before = log.stats();
+      long t0 = System.nanoTime();
+      Thread.sleep(seconds * 1000L);
+      FileLogStats after = log.stats();
+      double secs = (System.nanoTime() - t0) / 1e9;
+      running.set(false);
+      if (failures.get() > 0) System.out.println("  (" + failures.get() + " appends failed)");
+      long recs = after.records() - before.records();
+      long fsyncs = after.fsyncs() - before.fsyncs();
+      return new Result(recs / secs, fsyncs == 0 ? 0 : (double) recs / fsyncs, fsyncs / secs);
+    } finally {
+      running.set(false);
+      eventLoop.shutdown();
+      eventLoop.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      log.close();
+    }
+  }
+
+  /** Forces per second of a plain append-write + force loop of {@code bytes}-sized writes. */
+  static double diskLimit(Path file, int bytes, int seconds) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocateDirect(bytes);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
+      while (System.nanoTime() < warmEnd) {
+        buf.clear();
+        ch.write(buf);
+        ch.force(false);
+      }
+      long n = 0;
+      long t0 = System.nanoTime();
+      long end = t0 + seconds * 1_000_000_000L;
+      while (System.nanoTime() < end) {
+        buf.clear();
+        while (buf.hasRemaining()) ch.write(buf);
+        ch.force(false);
+        n++;
+      }
+      return n / ((System.nanoTime() - t0) / 1e9);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  private static int intArg(String[] args, String name, int dflt) {
+    String v = strArg(args, name, null);
+    return v == null ? dflt : Integer.parseInt(v);
+  }
+
+  private static String strArg(String[] args, String name, String dflt) {
+    for (int i = 0; i + 1 < args.length; i++) if (args[i].equals(name)) return args[i + 1];
+    return dflt;
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}
