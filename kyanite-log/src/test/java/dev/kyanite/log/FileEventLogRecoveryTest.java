@@ -24,7 +24,9 @@ class FileEventLogRecoveryTest {
   @TempDir Path dir;
 
   private FileLogOptions options(long segmentBytes) {
-    return FileLogOptions.builder().partitions(1).segmentBytes(segmentBytes).retentionCheckInterval(Duration.ZERO).build();
+    // fsync=never: these tests simulate crashes of the process, not of the machine, and stay fast
+    return FileLogOptions.builder().partitions(1).segmentBytes(segmentBytes).fsync(FsyncPolicy.NEVER)
+        .retentionCheckInterval(Duration.ZERO).build();
   }
 
   static byte[] payload(int i) {
