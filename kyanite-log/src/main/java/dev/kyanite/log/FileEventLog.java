@@ -290,7 +290,7 @@ public final class FileEventLog implements EventLog {
       if (roomAgain()) {
         shared.markFull(false);
       } else {
-        return Health.down(shared.options.maxBytes() != Long.MAX_VALUE && shared.overBudget(64 * 1024)
+        return Health.down(shared.options.maxBytes() != Long.MAX_VALUE && shared.overBudget(headroom())
             ? "log byte budget full (" + diskBytes() + " of " + shared.options.maxBytes() + " bytes)"
             : "disk full under " + dir);
       }
@@ -298,10 +298,15 @@ public final class FileEventLog implements EventLog {
     return Health.OK;
   }
 
+  /** Headroom that counts as "room again" after a full: small against the budget, never zero. */
+  private long headroom() {
+    return Math.max(1, Math.min(64 * 1024, shared.options.maxBytes() / 16));
+  }
+
   private boolean roomAgain() {
-    if (shared.overBudget(64 * 1024)) return false;
+    if (shared.overBudget(headroom())) return false;
     try {
-      return Files.getFileStore(dir).getUsableSpace() > 1 << 20;
+      return Files.getFileStore(dir).getUsableSpace() > 64 * 1024;
     } catch (IOException e) {
       return false;
     }

@@ -43,8 +43,10 @@ final class Segment {
 
   static Segment create(Path dir, long base) throws IOException {
     Segment s = new Segment(dir, base);
-    s.channel = FileChannel.open(s.logPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    // TRUNCATE_EXISTING: a file at this base can only be the leftover of a roll that failed half-way
+    // (its positions were never acknowledged), so starting it empty loses nothing.
+    s.channel = FileChannel.open(s.logPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.READ, StandardOpenOption.WRITE);
     s.index = new SegmentIndex();
     return s;
   }
