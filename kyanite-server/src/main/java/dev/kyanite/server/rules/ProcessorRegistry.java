@@ -95,12 +95,17 @@ public final class ProcessorRegistry implements ProcessorCalls, AutoCloseable {
       try (Stream<Path> s = Files.list(pluginsDir)) {
         jars = s.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
       }
-      for (Path jar : jars) {
-        URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, parent);
-        loaders.add(loader);
-        ServiceLoader.load(EventProcessor.class, loader).stream()
-            .filter(p -> p.type().getClassLoader() == loader) // the parent's were registered above
-            .forEach(p -> register(m, p.get(), jar.getFileName().toString()));
+      try {
+        for (Path jar : jars) {
+          URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()}, parent);
+          loaders.add(loader);
+          ServiceLoader.load(EventProcessor.class, loader).stream()
+              .filter(p -> p.type().getClassLoader() == loader) // the parent's were registered above
+              .forEach(p -> register(m, p.get(), jar.getFileName().toString()));
+        }
+      } catch (RuntimeException | IOException e) {
+        for (URLClassLoader l : loaders) l.close();
+        throw e;
       }
     }
     if (!m.isEmpty()) LOG.info("custom processors loaded: {}", m.keySet());
