@@ -19,11 +19,18 @@ public final class RulesEngine implements EventPipeline {
   private final ProcessorCalls processors;
   private final RuleMetrics metrics;
   private final AtomicReference<RuleSet> current = new AtomicReference<>(RuleSet.EMPTY);
+  private final EndpointFilters filters;
 
   RulesEngine(RuleCompiler compiler, ProcessorCalls processors, RuleMetrics metrics) {
     this.compiler = compiler;
     this.processors = processors;
     this.metrics = metrics;
+    this.filters = new EndpointFilters(compiler.expressions(), metrics);
+  }
+
+  /** Endpoint {@code filter} validation and evaluation (same CEL environment as rules). */
+  public EndpointFilters filters() {
+    return filters;
   }
 
   /** An engine with the default CEL limits and the given processors. */
