@@ -1,0 +1,8 @@
+package dev.kyanite.core.store;
+
+class MemoryMetadataStoreTest extends MetadataStoreContract {
+  @Override
+  protected MetadataStore openStore() {
+    return new MemoryMetadataStore();
+  }
+}

@@ -1,0 +1,16 @@
+package dev.kyanite.server;
+
+import dev.kyanite.server.ops.OpsFeature;
+import java.util.List;
+
+/** The features a server runs, in mount order. Add yours with one line. */
+public final class Features {
+  private Features() {}
+
+  public static List<Feature> all() {
+    return List.of(
+        new OpsFeature()
+        // new dev.kyanite.server.ingest.IngestFeature(),
+        );
+  }
+}

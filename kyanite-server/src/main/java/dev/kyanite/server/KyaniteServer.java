@@ -1,0 +1,195 @@
+package dev.kyanite.server;
+
+import dev.kyanite.core.log.EventLog;
+import dev.kyanite.core.store.MemoryMetadataStore;
+import dev.kyanite.core.store.MetadataStore;
+import dev.kyanite.server.auth.AuthKeys;
+import dev.kyanite.server.auth.Authenticator;
+import dev.kyanite.server.config.Config;
+import dev.kyanite.server.config.ConfigKey;
+import dev.kyanite.server.edge.Edge;
+import dev.kyanite.server.edge.Listener;
+import dev.kyanite.server.ops.Metrics;
+import dev.kyanite.server.store.sqlite.SqliteMetadataStore;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running Kyanite server: locks the data dir, opens the metadata store and the event log,
+ * builds the router (edge handlers, then every {@link Feature}), and listens with one HTTP server
+ * instance per event loop. {@link #close()} is the graceful shutdown: stop accepting, let in-flight
+ * requests finish (bounded by {@code shutdown.timeout}), stop features, close the log and the
+ * store, release the lock. Not reusable after close.
+ */
+public final class KyaniteServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KyaniteServer.class);
+
+  private final Config config;
+  private final List<Feature> features;
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<HttpServer> servers = new ArrayList<>();
+  private final List<Feature> started = new ArrayList<>();
+  private ServerContext ctx;
+  private Router router;
+  private int port;
+  private boolean tls;
+  private volatile boolean closed;
+
+  private KyaniteServer(Config config, List<Feature> features) {
+    this.config = config;
+    this.features = features;
+  }
+
+  /** Every config key the server and these features declare. */
+  public static List<ConfigKey<?>> configKeys(List<Feature> features) {
+    List<ConfigKey<?>> keys = new ArrayList<>(ServerKeys.all());
+    keys.addAll(EventLogs.keys());
+    keys.addAll(AuthKeys.all());
+    keys.addAll(Metrics.keys());
+    keys.addAll(dev.kyanite.server.ops.Logging.keys());
+    for (Feature f : features) keys.addAll(f.configKeys());
+    return keys;
+  }
+
+  /**
+   * Starts a server and returns once it is listening.
+   *
+   * @throws StartupException with an operator-readable message when it cannot start
+   */
+  public static KyaniteServer start(Config config, List<Feature> features) {
+    KyaniteServer s = new KyaniteServer(config, features);
+    try {
+      s.doStart();
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      if (e instanceof StartupException) throw e;
+      throw new StartupException("cannot start: " + e.getMessage(), e);
+    }
+  }
+
+  private void doStart() {
+    Path dataDir = config.get(ServerKeys.DATA_DIR);
+    try {
+      Files.createDirectories(dataDir);
+    } catch (IOException e) {
+      throw new StartupException("cannot create data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage());
+    }
+    resources.add(DataDirLock.acquire(dataDir));
+    MetadataStore store = switch (config.get(ServerKeys.STORE)) {
+      case SQLITE -> SqliteMetadataStore.open(dataDir.resolve("metadata.db"));
+      case MEMORY -> new MemoryMetadataStore();
+    };
+    resources.add(store);
+    EventLog log = EventLogs.open(config, dataDir);
+    resources.add(log);
+
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    resources.add(() -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    PrometheusMeterRegistry registry = Metrics.newRegistry();
+    resources.add(registry::close);
+    WorkerExecutor blocking = vertx.createSharedWorkerExecutor("kyanite-blocking", config.get(ServerKeys.BLOCKING_POOL));
+    Authenticator auth = new Authenticator(store.keys(), blocking, System::nanoTime, config.get(AuthKeys.RATE_LIMIT),
+        config.get(AuthKeys.BURST_SECONDS), config.get(AuthKeys.CACHE_TTL), config.get(AuthKeys.ADMIN_KEY));
+    ctx = new ServerContext(vertx, config, store, log, registry, Clock.systemUTC(), auth, blocking, dataDir, features);
+
+    router = Router.router(vertx);
+    Edge.installBefore(router, ctx);
+    for (Feature f : features) f.mount(router, ctx);
+    Edge.installAfter(router, ctx);
+    for (Feature f : features) {
+      f.start(ctx);
+      started.add(f);
+    }
+    listen(vertx);
+  }
+
+  private void listen(Vertx vertx) {
+    HttpServerOptions opts = Listener.options(config);
+    tls = opts.isSsl();
+    int instances = config.get(ServerKeys.INSTANCES);
+    if (instances == 0) instances = Runtime.getRuntime().availableProcessors();
+    String host = config.get(ServerKeys.HOST);
+    int wanted = config.get(ServerKeys.PORT);
+    // The first instance binds (possibly port 0); the others share its actual port, and Vert.x
+    // spreads connections across them, one event loop each.
+    HttpServer first = bind(vertx.createHttpServer(opts).requestHandler(router), wanted, host);
+    servers.add(first);
+    port = first.actualPort();
+    for (int i = 1; i < instances; i++) {
+      servers.add(bind(vertx.createHttpServer(opts).requestHandler(router), port, host));
+    }
+  }
+
+  private static HttpServer bind(HttpServer s, int port, String host) {
+    try {
+      return s.listen(port, host).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new StartupException("cannot listen on " + host + ":" + port + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** The bound port (useful with {@code port=0}). */
+  public int port() {
+    return port;
+  }
+
+  public boolean tls() {
+    return tls;
+  }
+
+  public ServerContext context() {
+    return ctx;
+  }
+
+  /** The router with every mounted route (used by the OpenAPI completeness test). */
+  public Router router() {
+    return router;
+  }
+
+  /** Graceful shutdown; idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) return;
+    closed = true;
+    long timeoutMs = config.get(ServerKeys.SHUTDOWN_TIMEOUT).toMillis();
+    List<Future<Void>> shutdowns = new ArrayList<>();
+    for (HttpServer s : servers) shutdowns.add(s.shutdown(timeoutMs, TimeUnit.MILLISECONDS));
+    try {
+      Future.join(shutdowns).toCompletionStage().toCompletableFuture().get(timeoutMs + 5_000, TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      LOG.warn("HTTP shutdown did not complete cleanly: {}", e.toString());
+    }
+    for (int i = started.size() - 1; i >= 0; i--) {
+      try {
+        started.get(i).stop();
+      } catch (RuntimeException e) {
+        LOG.warn("feature {} failed to stop", started.get(i).name(), e);
+      }
+    }
+    // resources in reverse: vertx, then the log, the store, the lock
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("close failed: {}", e.toString());
+      }
+    }
+  }
+}

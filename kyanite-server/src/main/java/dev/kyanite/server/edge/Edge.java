@@ -1,0 +1,28 @@
+package dev.kyanite.server.edge;
+
+import dev.kyanite.server.ServerContext;
+import dev.kyanite.server.ServerKeys;
+import io.vertx.ext.web.Router;
+
+/**
+ * Installs the cross-cutting edge handlers around the feature routes: request ids and the access
+ * log in front of everything; problem+json for 404, 405 and every failure behind.
+ */
+public final class Edge {
+  private Edge() {}
+
+  /** Handlers every request passes before any feature route. */
+  public static void installBefore(Router router, ServerContext ctx) {
+    router.route().handler(new RequestIds());
+    router.route().handler(new AccessLog(ctx.config().get(ServerKeys.ACCESS_LOG), ctx.metrics()));
+  }
+
+  /** The failure handler and the error pages (404, 405, …) as problems. */
+  public static void installAfter(Router router, ServerContext ctx) {
+    FailureHandler failures = new FailureHandler(ctx.maxBodyBytes());
+    router.route().failureHandler(failures);
+    for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
+      router.errorHandler(status, failures);
+    }
+  }
+}

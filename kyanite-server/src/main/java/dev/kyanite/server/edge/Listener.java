@@ -1,0 +1,59 @@
+package dev.kyanite.server.edge;
+
+import dev.kyanite.server.ServerKeys;
+import dev.kyanite.server.StartupException;
+import dev.kyanite.server.config.Config;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.SelfSignedCertificate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * HTTP listener options from configuration: HTTP/1.1 and HTTP/2 (h2 via ALPN over TLS, h2c with
+ * prior knowledge or upgrade on cleartext), TLS from PEM files or a throwaway self-signed
+ * certificate, idle timeout, header and request-line limits.
+ */
+public final class Listener {
+  private Listener() {}
+
+  @SuppressWarnings("deprecation") // SelfSignedCertificate: development convenience, documented as such
+  public static HttpServerOptions options(Config config) {
+    HttpServerOptions o = new HttpServerOptions()
+        .setMaxHeaderSize(Math.toIntExact(config.get(ServerKeys.MAX_HEADER_SIZE)))
+        .setMaxInitialLineLength(config.get(ServerKeys.MAX_INITIAL_LINE))
+        .setIdleTimeout((int) config.get(ServerKeys.IDLE_TIMEOUT).toSeconds())
+        .setIdleTimeoutUnit(TimeUnit.SECONDS)
+        .setHttp2ClearTextEnabled(true)
+        .setCompressionSupported(false)
+        .setTcpNoDelay(true);
+    Path cert = config.get(ServerKeys.TLS_CERT);
+    Path key = config.get(ServerKeys.TLS_KEY);
+    boolean selfSigned = config.get(ServerKeys.TLS_SELF_SIGNED);
+    if ((cert == null) != (key == null)) {
+      throw new StartupException("tls.cert and tls.key must be given together");
+    }
+    if (cert != null && selfSigned) throw new StartupException("tls.self-signed cannot be combined with tls.cert/tls.key");
+    PemKeyCertOptions pem = null;
+    if (cert != null) {
+      for (Path p : List.of(cert, key)) {
+        if (!Files.isReadable(p)) throw new StartupException("TLS file " + p.toAbsolutePath() + " is not readable");
+      }
+      pem = new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());
+    } else if (selfSigned) {
+      try {
+        pem = SelfSignedCertificate.create("localhost").keyCertOptions();
+      } catch (RuntimeException e) {
+        throw new StartupException("cannot create a self-signed certificate: " + e.getMessage(), e);
+      }
+    }
+    if (pem != null) {
+      o.setSsl(true).setUseAlpn(true).setKeyCertOptions(pem)
+          .setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+    }
+    return o;
+  }
+}

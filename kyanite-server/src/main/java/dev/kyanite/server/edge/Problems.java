@@ -1,0 +1,87 @@
+package dev.kyanite.server.edge;
+
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends RFC 9457 problems and holds the edge's own problem types. Features define their own types
+ * next to their code with {@link Problem#of} and send them with {@link #send}; the slugs below are
+ * the shared ones (documented in docs/api.md).
+ */
+public final class Problems {
+  private Problems() {}
+
+  public static Problem badRequest(String detail) {
+    return Problem.of(400, "bad-request", "Bad request").detail(detail);
+  }
+
+  public static Problem malformedJson(String detail) {
+    return Problem.of(400, "malformed-json", "Malformed JSON").detail(detail);
+  }
+
+  /**
+   * A request body that is valid JSON but not what the endpoint accepts.
+   *
+   * @param errors {@code [{pointer, keyword, message}]}
+   */
+  public static Problem invalidRequest(String detail, List<Map<String, Object>> errors) {
+    return Problem.of(400, "invalid-request", "Invalid request").detail(detail).with("errors", errors);
+  }
+
+  public static Problem unauthorized(String detail) {
+    return Problem.of(401, "unauthorized", "Missing or invalid API key").detail(detail)
+        .header("WWW-Authenticate", "Bearer realm=\"kyanite\"");
+  }
+
+  public static Problem forbidden(String scope) {
+    return Problem.of(403, "forbidden", "API key lacks the required scope")
+        .detail("this operation needs the '" + scope + "' scope").with("required_scope", scope);
+  }
+
+  public static Problem notFound(String detail) {
+    return Problem.of(404, "not-found", "Not found").detail(detail);
+  }
+
+  public static Problem methodNotAllowed(String method) {
+    return Problem.of(405, "method-not-allowed", "Method not allowed")
+        .detail(method + " is not allowed on this resource");
+  }
+
+  public static Problem payloadTooLarge(long limitBytes) {
+    return Problem.of(413, "payload-too-large", "Request body too large")
+        .detail("the request body exceeds " + limitBytes + " bytes").with("limit_bytes", limitBytes);
+  }
+
+  public static Problem unsupportedMediaType(String got, List<String> expected) {
+    return Problem.of(415, "unsupported-media-type", "Unsupported content type")
+        .detail("Content-Type " + (got == null ? "(none)" : "'" + got + "'") + " is not accepted; use one of " + expected)
+        .with("accepted", expected);
+  }
+
+  public static Problem rateLimited(long retryAfterSeconds) {
+    return Problem.of(429, "rate-limited", "Rate limit exceeded")
+        .detail("the API key's rate limit is exhausted; retry after " + retryAfterSeconds + " s")
+        .header("Retry-After", Long.toString(retryAfterSeconds));
+  }
+
+  public static Problem internal(String requestId) {
+    return Problem.of(500, "internal", "Internal server error")
+        .detail("an unexpected error occurred; it was logged with request id " + requestId);
+  }
+
+  public static Problem unavailable(String detail, long retryAfterSeconds) {
+    return Problem.of(503, "unavailable", "Service unavailable").detail(detail)
+        .header("Retry-After", Long.toString(retryAfterSeconds));
+  }
+
+  /** Ends the response with the problem (unless the response is already written). */
+  public static void send(RoutingContext rc, Problem p) {
+    HttpServerResponse res = rc.response();
+    if (res.headWritten() || res.ended()) return;
+    res.setStatusCode(p.status()).putHeader("Content-Type", Problem.CONTENT_TYPE);
+    p.headers().forEach(res::putHeader);
+    res.end(p.toJson(rc.request().path()).toBuffer());
+  }
+}

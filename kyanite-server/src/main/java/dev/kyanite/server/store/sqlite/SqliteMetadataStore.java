@@ -1,0 +1,66 @@
+package dev.kyanite.server.store.sqlite;
+
+import dev.kyanite.core.Health;
+import dev.kyanite.core.store.KeyStore;
+import dev.kyanite.core.store.MetadataStore;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Set;
+
+/**
+ * The default {@link MetadataStore}: one SQLite file (normally {@code <data-dir>/metadata.db}) in
+ * WAL mode, migrated forward on {@link #open}. Each concern is a {@code Sqlite<Thing>Store} in this
+ * package sharing one {@link SqliteDatabase}; add a sub-store by creating it in the constructor and
+ * returning it from its accessor. Thread-safe; every call blocks on I/O (keep it off event loops).
+ */
+public final class SqliteMetadataStore implements MetadataStore {
+  private final SqliteDatabase db;
+  private final Set<Integer> migrated;
+  private final SqliteKeyStore keys;
+
+  private SqliteMetadataStore(SqliteDatabase db) {
+    this.db = db;
+    this.migrated = Migrations.apply(db);
+    this.keys = new SqliteKeyStore(db);
+  }
+
+  /** Opens (creating if needed) and migrates the database file. */
+  public static SqliteMetadataStore open(Path file) {
+    SqliteDatabase db = SqliteDatabase.open(file, 4);
+    try {
+      return new SqliteMetadataStore(db);
+    } catch (RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /** Migration versions applied when this store was opened (empty when the schema was current). */
+  public Set<Integer> migrationsApplied() {
+    return migrated;
+  }
+
+  @Override
+  public KeyStore keys() {
+    return keys;
+  }
+
+  @Override
+  public Health check() {
+    try {
+      return db.read(c -> {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT 1")) {
+          return rs.next() ? Health.OK : Health.down("SQLite did not answer");
+        }
+      });
+    } catch (RuntimeException e) {
+      return Health.down("SQLite: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    db.close();
+  }
+}
