@@ -1,5 +1,6 @@
 package dev.kyanite.server;
 
+import dev.kyanite.server.admin.KeysFeature;
 import dev.kyanite.server.ops.OpsFeature;
 import java.util.List;
 
@@ -9,7 +10,8 @@ public final class Features {
 
   public static List<Feature> all() {
     return List.of(
-        new OpsFeature()
+        new OpsFeature(),
+        new KeysFeature()
         // new dev.kyanite.server.ingest.IngestFeature(),
         );
   }

@@ -126,13 +126,16 @@ public final class KyaniteServer implements AutoCloseable {
     if (instances == 0) instances = Runtime.getRuntime().availableProcessors();
     String host = config.get(ServerKeys.HOST);
     int wanted = config.get(ServerKeys.PORT);
-    // The first instance binds (possibly port 0); the others share its actual port, and Vert.x
-    // spreads connections across them, one event loop each.
-    HttpServer first = bind(vertx.createHttpServer(opts).requestHandler(router), wanted, host);
-    servers.add(first);
-    port = first.actualPort();
-    for (int i = 1; i < instances; i++) {
-      servers.add(bind(vertx.createHttpServer(opts).requestHandler(router), port, host));
+    // Instances listening on the same host:port share the socket; Vert.x spreads connections
+    // across them, one event loop each. For "any free port" Vert.x shares one random port among
+    // servers that ask for the same negative port, so port 0 becomes -1.
+    int listenPort = wanted == 0 ? -1 : wanted;
+    for (int i = 0; i < instances; i++) {
+      servers.add(bind(vertx.createHttpServer(opts).requestHandler(router), listenPort, host));
+    }
+    port = servers.get(0).actualPort();
+    for (HttpServer s : servers) {
+      if (s.actualPort() != port) throw new StartupException("HTTP instances bound different ports " + port + " and " + s.actualPort());
     }
   }
 

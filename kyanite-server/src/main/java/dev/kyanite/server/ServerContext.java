@@ -107,7 +107,8 @@ public final class ServerContext {
 
   /**
    * A body handler that buffers the request body up to {@code http.max-body-size} and fails with
-   * {@code 413} beyond. Add it to a route after the auth handler.
+   * {@code 413} beyond. Vert.x Web requires it before the auth handler and any other handler on the
+   * route: {@code route.handler(ctx.bodyHandler()).handler(ctx.auth().require(scope)).handler(...)}.
    */
   public BodyHandler bodyHandler() {
     return BodyHandler.create(false).setBodyLimit(maxBodyBytes);

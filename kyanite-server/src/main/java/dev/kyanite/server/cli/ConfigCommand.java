@@ -23,7 +23,7 @@ public final class ConfigCommand implements Callable<Integer> {
   public static String table(List<ConfigKey<?>> keys) {
     StringBuilder b = new StringBuilder("| key | type | default | env | meaning |\n|---|---|---|---|---|\n");
     keys.stream().sorted(Comparator.comparing(ConfigKey::name)).forEach(k -> b.append("| `").append(k.name())
-        .append("` | ").append(k.typeName()).append(" | ").append(show(k)).append(" | `").append(k.envName())
+        .append("` | ").append(k.typeName().replace("|", "\\|")).append(" | ").append(show(k)).append(" | `").append(k.envName())
         .append("` | ").append(k.doc()).append(" |\n"));
     return b.toString();
   }

@@ -41,6 +41,16 @@ public final class SqliteMetadataStore implements MetadataStore {
     return migrated;
   }
 
+  /** The SQLite journal mode in effect ({@code wal}). */
+  String journalMode() {
+    return db.read(c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+  }
+
   @Override
   public KeyStore keys() {
     return keys;

@@ -1,0 +1,78 @@
+package dev.kyanite.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TokenBucketTest {
+  static final long S = 1_000_000_000L;
+
+  @Test
+  void startsFullAndAllowsABurstOfCapacity() {
+    TokenBucket b = new TokenBucket(10, 3, 0);
+    assertThat(b.tryAcquire(0)).isEqualTo(2);
+    assertThat(b.tryAcquire(0)).isEqualTo(1);
+    assertThat(b.tryAcquire(0)).isEqualTo(0);
+    assertThat(b.tryAcquire(0)).isNegative();
+  }
+
+  @Test
+  void refusalSaysHowLongUntilTheNextToken() {
+    TokenBucket b = new TokenBucket(2, 1, 0);
+    b.tryAcquire(0);
+    long r = b.tryAcquire(0);
+    assertThat(-r).isEqualTo(S / 2);
+    assertThat(b.tryAcquire(S / 4)).isEqualTo(-(S / 4));
+  }
+
+  @Test
+  void refillsAtTheRateButNeverBeyondCapacity() {
+    TokenBucket b = new TokenBucket(1, 2, 0);
+    b.tryAcquire(0);
+    b.tryAcquire(0);
+    assertThat(b.tryAcquire(S)).isEqualTo(0);
+    assertThat(b.tryAcquire(100 * S)).isEqualTo(1);
+  }
+
+  @Test
+  void reportsTimeUntilFull() {
+    TokenBucket b = new TokenBucket(4, 4, 0);
+    assertThat(b.nanosUntilFull(0)).isZero();
+    b.tryAcquire(0);
+    b.tryAcquire(0);
+    assertThat(b.nanosUntilFull(0)).isEqualTo(S / 2);
+    assertThat(b.limit()).isEqualTo(4);
+  }
+
+  @Test
+  void timeGoingBackwardsDoesNotAddTokens() {
+    TokenBucket b = new TokenBucket(1, 1, 10 * S);
+    b.tryAcquire(10 * S);
+    assertThat(b.tryAcquire(5 * S)).isNegative();
+  }
+
+  @Test
+  void rejectsNonsenseParameters() {
+    assertThatThrownBy(() -> new TokenBucket(0, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new TokenBucket(1, 0.5, 0)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void bearerParsingIsStrict() {
+    assertThat(Authenticator.bearer("Bearer abc")).isEqualTo("abc");
+    assertThat(Authenticator.bearer("bearer  abc ")).isEqualTo("abc");
+    assertThat(Authenticator.bearer("Basic abc")).isNull();
+    assertThat(Authenticator.bearer("Bearer ")).isNull();
+    assertThat(Authenticator.bearer(null)).isNull();
+  }
+
+  @Test
+  void secretsHaveTheDocumentedFormat() {
+    String s = ApiKeySecrets.newSecret();
+    assertThat(s).matches("kya_[A-Za-z0-9_-]{43}");
+    assertThat(ApiKeySecrets.newSecret()).isNotEqualTo(s);
+    assertThat(ApiKeySecrets.hash(s)).hasSize(32);
+    assertThat(ApiKeySecrets.newId()).matches("key_[A-Za-z0-9_-]{16}");
+  }
+}

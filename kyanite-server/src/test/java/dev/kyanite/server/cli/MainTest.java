@@ -1,0 +1,62 @@
+package dev.kyanite.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kyanite.server.Features;
+import dev.kyanite.server.KyaniteServer;
+import dev.kyanite.server.config.ConfigKey;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  static String captureOut(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void helpListsServe() {
+    String out = captureOut(() -> assertThat(Main.run("--help")).isZero());
+    assertThat(out).contains("serve", "config");
+  }
+
+  @Test
+  void serveHelpListsTheBasicFlags() {
+    String out = captureOut(() -> assertThat(Main.run("serve", "--help")).isZero());
+    assertThat(out).contains("--port", "--data-dir", "--config", "--tls-cert", "--tls-key", "--tls-self-signed", "--set");
+  }
+
+  @Test
+  void invalidConfigurationExitsWithUsageErrorBeforeStarting() {
+    assertThat(Main.run("serve", "--set", "http.max-body-size=lots")).isEqualTo(2);
+    assertThat(Main.run("serve", "--set", "no.such.key=1")).isEqualTo(2);
+  }
+
+  @Test
+  void configCommandPrintsEveryKey() {
+    String out = captureOut(() -> assertThat(Main.run("config")).isZero());
+    for (ConfigKey<?> k : KyaniteServer.configKeys(Features.all())) {
+      assertThat(out).contains("`" + k.name() + "`", k.envName());
+    }
+  }
+
+  @Test
+  void configurationDocumentListsEveryKey() throws Exception {
+    Path doc = Path.of("..", "docs", "configuration.md");
+    String text = Files.readString(doc);
+    for (ConfigKey<?> k : KyaniteServer.configKeys(Features.all())) {
+      assertThat(text).as("docs/configuration.md documents " + k.name()).contains("`" + k.name() + "`");
+    }
+  }
+}
