@@ -2,40 +2,63 @@ package dev.kyanite.server;
 
 import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.log.MemoryEventLog;
+import dev.kyanite.log.FileEventLog;
+import dev.kyanite.log.FileLogOptions;
+import dev.kyanite.log.FsyncPolicy;
 import dev.kyanite.server.config.Config;
 import dev.kyanite.server.config.ConfigKey;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Opens the configured {@link EventLog} backend. */
+/** Opens the configured {@link EventLog} backend and declares its configuration keys. */
 final class EventLogs {
-  private static final Logger LOG = LoggerFactory.getLogger(EventLogs.class);
-
   enum Backend { FILE, MEMORY }
 
   static final ConfigKey<Backend> BACKEND = ConfigKey.oneOf("log.backend", Backend.class, Backend.FILE,
       "Event log backend: `file` (embedded segmented log under `<data-dir>/log`) or `memory` (tests; lost on exit).");
   static final ConfigKey<Integer> PARTITIONS = ConfigKey.integer("log.partitions", 4,
       "Partitions of the event log (fixed when the log is created).").check(n -> n >= 1 && n <= 1024, "1..1024");
+  static final ConfigKey<FsyncPolicy> FSYNC = ConfigKey.oneOf("log.fsync", FsyncPolicy.class, FsyncPolicy.ALWAYS,
+      "When appends are forced to disk before the `202`: `always` (group-committed fsync; ack says `fsync`), "
+          + "`interval` (background fsync every `log.fsync-interval`; ack says `written`), `never` (OS decides).");
+  static final ConfigKey<Duration> FSYNC_INTERVAL = ConfigKey.duration("log.fsync-interval", Duration.ofMillis(10),
+      "Background fsync period under `log.fsync=interval`.").check(d -> !d.isZero() && !d.isNegative(), "> 0");
+  static final ConfigKey<Long> SEGMENT_BYTES = ConfigKey.bytes("log.segment-bytes", 64L << 20,
+      "A log segment rolls before it exceeds this size.").check(n -> n >= 1024 && n < Integer.MAX_VALUE, "1KiB..2GiB");
+  static final ConfigKey<Duration> SEGMENT_AGE = ConfigKey.duration("log.segment-age", Duration.ofDays(1),
+      "A log segment rolls once its first record is this old.").check(d -> !d.isZero() && !d.isNegative(), "> 0");
+  static final ConfigKey<Duration> RETENTION = ConfigKey.duration("log.retention", Duration.ofDays(7),
+      "Segments older than this that every consumer group has processed are deleted.");
+  static final ConfigKey<Long> MAX_BYTES = ConfigKey.bytes("log.max-bytes", 0L,
+      "Byte budget of the whole log; appends get `503` rather than grow past it. 0 = only the disk limits.")
+      .check(n -> n >= 0, ">= 0");
 
   private EventLogs() {}
 
   static List<ConfigKey<?>> keys() {
-    return List.of(BACKEND, PARTITIONS);
+    return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, MAX_BYTES);
   }
 
-  static EventLog open(Config config, Path dataDir) {
+  static EventLog open(Config config, Path dataDir, Clock clock) {
     return switch (config.get(BACKEND)) {
       case MEMORY -> new MemoryEventLog(config.get(PARTITIONS));
-      case FILE -> memoryUntilFileEventLogLands(config);
+      case FILE -> FileEventLog.open(dataDir.resolve("log"), options(config, clock));
     };
   }
 
-  /** TODO(foundation): replace with FileEventLog.open(dataDir.resolve("log"), options) once kyanite-log is on main. */
-  private static EventLog memoryUntilFileEventLogLands(Config config) {
-    LOG.warn("log.backend=file is not available yet in this build; using the in-memory event log (NOT durable)");
-    return new MemoryEventLog(config.get(PARTITIONS));
+  static FileLogOptions options(Config config, Clock clock) {
+    long maxBytes = config.get(MAX_BYTES);
+    return FileLogOptions.builder()
+        .partitions(config.get(PARTITIONS))
+        .fsync(config.get(FSYNC))
+        .fsyncInterval(config.get(FSYNC_INTERVAL))
+        .segmentBytes(config.get(SEGMENT_BYTES))
+        .segmentAge(config.get(SEGMENT_AGE))
+        .retentionAge(config.get(RETENTION))
+        .maxBytes(maxBytes == 0 ? Long.MAX_VALUE : maxBytes)
+        .clock(clock)
+        .build();
   }
 }

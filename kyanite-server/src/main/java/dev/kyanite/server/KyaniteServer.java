@@ -96,7 +96,8 @@ public final class KyaniteServer implements AutoCloseable {
       case MEMORY -> new MemoryMetadataStore();
     };
     resources.add(store);
-    EventLog log = EventLogs.open(config, dataDir);
+    Clock clock = Clock.systemUTC();
+    EventLog log = EventLogs.open(config, dataDir, clock);
     resources.add(log);
 
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
@@ -106,7 +107,7 @@ public final class KyaniteServer implements AutoCloseable {
     WorkerExecutor blocking = vertx.createSharedWorkerExecutor("kyanite-blocking", config.get(ServerKeys.BLOCKING_POOL));
     Authenticator auth = new Authenticator(store.keys(), blocking, System::nanoTime, config.get(AuthKeys.RATE_LIMIT),
         config.get(AuthKeys.BURST_SECONDS), config.get(AuthKeys.CACHE_TTL), config.get(AuthKeys.ADMIN_KEY));
-    ctx = new ServerContext(vertx, config, store, log, registry, Clock.systemUTC(), auth, blocking, dataDir, features);
+    ctx = new ServerContext(vertx, config, store, log, registry, clock, auth, blocking, dataDir, features);
 
     router = Router.router(vertx);
     Edge.installBefore(router, ctx);
