@@ -152,6 +152,7 @@ public final class FileEventLog implements EventLog {
       for (int p = 0; p < partitions.length; p++) {
         partitions[p] = Recovery.open(p, dir.resolve("partition-" + p), shared, recoveries);
       }
+      DurableFiles.forceDirectory(dir); // the partition directories themselves must survive a power cut
       offsets = new OffsetStore(dir, options.partitions());
       shared.addBytes(measureBytes());
     } catch (IOException | RuntimeException e) {

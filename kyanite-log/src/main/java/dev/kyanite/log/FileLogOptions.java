@@ -23,6 +23,9 @@ import java.util.Objects;
  *     never touch the files
  * @param retentionCheckInterval how often retention runs in the background ({@link Duration#ZERO}:
  *     only when {@code enforceRetention()} is called)
+ * @param commitLinger under {@link FsyncPolicy#ALWAYS}, the longest a writer waits for appenders
+ *     it just acknowledged to append again, so that one fsync covers them all; it waits only while
+ *     fewer appends are queued than its previous gather held ({@link Duration#ZERO}: never wait)
  */
 public record FileLogOptions(
     int partitions,
@@ -35,7 +38,8 @@ public record FileLogOptions(
     Clock clock,
     int maxBatchBytes,
     long tailCacheBytes,
-    Duration retentionCheckInterval) {
+    Duration retentionCheckInterval,
+    Duration commitLinger) {
 
   public FileLogOptions {
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
@@ -51,6 +55,9 @@ public record FileLogOptions(
     if (maxBatchBytes < 1024) throw new IllegalArgumentException("maxBatchBytes must be >= 1 KiB");
     if (tailCacheBytes < 0) throw new IllegalArgumentException("tailCacheBytes must be >= 0");
     if (retentionCheckInterval.isNegative()) throw new IllegalArgumentException("retentionCheckInterval must be >= 0");
+    if (commitLinger.isNegative() || commitLinger.toMillis() > 100) {
+      throw new IllegalArgumentException("commitLinger must be in [0, 100 ms]");
+    }
   }
 
   /** All defaults: 4 partitions, fsync always, 64 MiB / 1 day segments, 7 days retention. */
@@ -76,6 +83,7 @@ public record FileLogOptions(
     b.maxBatchBytes = maxBatchBytes;
     b.tailCacheBytes = tailCacheBytes;
     b.retentionCheckInterval = retentionCheckInterval;
+    b.commitLinger = commitLinger;
     return b;
   }
 
@@ -92,6 +100,7 @@ public record FileLogOptions(
     private int maxBatchBytes = 8 << 20;
     private long tailCacheBytes = 2L << 20;
     private Duration retentionCheckInterval = Duration.ofMinutes(1);
+    private Duration commitLinger = Duration.ofNanos(200_000);
 
     private Builder() {}
 
@@ -106,10 +115,11 @@ public record FileLogOptions(
     public Builder maxBatchBytes(int v) { maxBatchBytes = v; return this; }
     public Builder tailCacheBytes(long v) { tailCacheBytes = v; return this; }
     public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
+    public Builder commitLinger(Duration v) { commitLinger = v; return this; }
 
     public FileLogOptions build() {
       return new FileLogOptions(partitions, fsync, fsyncInterval, segmentBytes, segmentAge, retentionAge,
-          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval);
+          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval, commitLinger);
     }
   }
 }
