@@ -16,6 +16,8 @@ public final class MemoryMetadataStore implements MetadataStore {
   private final DeliveryStore deliveries = new MemoryDeliveryStores.Deliveries();
   private final AttemptStore attempts = new MemoryDeliveryStores.Attempts();
   private final RuleStore rules = new MemoryRuleStore();
+  private final MemorySchemaStore schemas = new MemorySchemaStore();
+  private final MemoryEventIndexStore eventIndex = new MemoryEventIndexStore();
 
   @Override
   public KeyStore keys() {
@@ -40,6 +42,16 @@ public final class MemoryMetadataStore implements MetadataStore {
   @Override
   public RuleStore rules() {
     return rules;
+  }
+
+  @Override
+  public SchemaStore schemas() {
+    return schemas;
+  }
+
+  @Override
+  public EventIndexStore eventIndex() {
+    return eventIndex;
   }
 
   @Override

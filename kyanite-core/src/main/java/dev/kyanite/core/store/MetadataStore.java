@@ -44,6 +44,16 @@ public interface MetadataStore extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no rule store");
   }
 
+  /** JSON Schemas per event type (versioned). */
+  default SchemaStore schemas() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no schema store");
+  }
+
+  /** Event id and idempotency-key index, written by the log indexer. */
+  default EventIndexStore eventIndex() {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no event index");
+  }
+
   /** Cheap reachability check used by {@code /readyz}. */
   Health check();
 
