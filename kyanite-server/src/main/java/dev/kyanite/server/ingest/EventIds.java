@@ -1,0 +1,44 @@
+package dev.kyanite.server.ingest;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Server-assigned event ids: {@code evt_} + a ULID (26 Crockford base-32 characters: 48 bits of
+ * milliseconds since the epoch, then 80 random bits). Ids sort by creation time to the millisecond,
+ * so the event index grows at its end; collisions need two equal 80-bit draws within one
+ * millisecond. Lock-free (per-thread random), a few dozen nanoseconds each.
+ */
+final class EventIds {
+  private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+
+  private EventIds() {}
+
+  static String next(long epochMillis) {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    long hi = r.nextLong(); // 64 random bits
+    long lo = r.nextLong() & 0xFFFF; // 16 more: 80 in all
+    char[] c = new char[30];
+    c[0] = 'e';
+    c[1] = 'v';
+    c[2] = 't';
+    c[3] = '_';
+    // 10 characters of time (50 bits, the top 2 always 0 until the year 10889)
+    for (int i = 9; i >= 0; i--) {
+      c[4 + i] = ALPHABET[(int) (epochMillis & 31)];
+      epochMillis >>>= 5;
+    }
+    // 16 characters of randomness (80 bits): 64 from hi, 16 from lo
+    for (int i = 15; i >= 0; i--) {
+      int v;
+      if (i >= 13) { // last 3 chars: 15 bits from lo
+        v = (int) (lo & 31);
+        lo >>>= 5;
+      } else {
+        v = (int) (hi & 31);
+        hi >>>= 5;
+      }
+      c[14 + i] = ALPHABET[v];
+    }
+    return new String(c);
+  }
+}

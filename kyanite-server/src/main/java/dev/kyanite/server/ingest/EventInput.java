@@ -1,0 +1,20 @@
+package dev.kyanite.server.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+
+/**
+ * One event as the client sent it, checked for shape but not yet validated against a schema nor
+ * accepted.
+ *
+ * @param clientId the client's {@code id}, or {@code null} (the server assigns one)
+ * @param source the CloudEvents {@code source}, or {@code null} (then the API key's name is used)
+ * @param extensions CloudEvents extension attributes, {@code datacontenttype}, {@code dataschema},
+ *     or {@code null}
+ * @param dedupeId what the event itself offers for de-duplication: the client id (native) or
+ *     {@code source + id} (CloudEvents); {@code null} when the server assigns the id
+ * @param bodyHash hex SHA-256 of the bytes that make up this event (idempotency conflict check)
+ */
+record EventInput(String type, String clientId, String source, String subject, Instant time, String key,
+    JsonNode data, ObjectNode extensions, String dedupeId, String bodyHash) {}
