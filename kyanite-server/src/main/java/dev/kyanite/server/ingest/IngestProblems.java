@@ -22,12 +22,13 @@ final class IngestProblems {
   static final String OVERLOADED = "overloaded";
   static final String LOG_FULL = "log-full";
   static final String LOG_UNAVAILABLE = "log-unavailable";
+  static final String STORE_UNAVAILABLE = "store-unavailable";
 
   private IngestProblems() {}
 
   static Rejection eventTooLarge(long limit) {
     return new Rejection(413, EVENT_TOO_LARGE, "Event too large",
-        "the event exceeds ingest.max-event-bytes = " + limit + " bytes",
+        limit < 0 ? "the event is larger than the event log accepts" : "the event exceeds ingest.max-event-bytes = " + limit + " bytes",
         List.of(new FieldError("", "maxBytes", "larger than " + limit + " bytes")));
   }
 
@@ -72,6 +73,11 @@ final class IngestProblems {
   static Rejection logFull(String detail) {
     return new Rejection(503, LOG_FULL, "Event log full",
         "the event log cannot take more data now (" + detail + "); retry later", List.of(), "5");
+  }
+
+  static Rejection storeUnavailable() {
+    return new Rejection(503, STORE_UNAVAILABLE, "Metadata store unavailable",
+        "the idempotency index cannot be read now; retry shortly", List.of(), "2");
   }
 
   static Rejection logUnavailable(String detail) {

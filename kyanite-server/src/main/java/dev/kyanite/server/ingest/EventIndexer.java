@@ -1,0 +1,139 @@
+package dev.kyanite.server.ingest;
+
+import dev.kyanite.core.log.EventLog;
+import dev.kyanite.core.log.LogRecord;
+import dev.kyanite.core.store.EventIndexStore;
+import dev.kyanite.core.store.IndexedEvent;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Consumes the log as consumer group {@value #GROUP} and writes every event's id, position and
+ * idempotency facts to the {@link EventIndexStore} in batches, committing the group's position only
+ * after the batch is stored. A crash between the two re-indexes a batch, which the store ignores.
+ *
+ * <p>{@link #catchUp} runs before the server reports ready, so after a restart the index holds
+ * every acknowledged event; while running, the not-yet-indexed tail is covered by the
+ * {@link IdempotencyTable} and by {@link EventLookup}'s tail scan. It also forgets idempotency keys
+ * older than the window and index entries whose records retention deleted. One daemon thread.
+ */
+final class EventIndexer implements AutoCloseable {
+  static final String GROUP = "index";
+  private static final Logger LOG = LoggerFactory.getLogger(EventIndexer.class);
+  private static final int BATCH = 2_000;
+  private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+
+  private final EventLog log;
+  private final EventIndexStore store;
+  private final IdempotencyTable table;
+  private final Clock clock;
+  private final Duration window;
+  private final AtomicLongArray next;
+  private volatile boolean running;
+  private Thread thread;
+  private Instant lastPrune = Instant.MIN;
+
+  EventIndexer(EventLog log, EventIndexStore store, IdempotencyTable table, Clock clock, Duration window) {
+    this.log = log;
+    this.store = store;
+    this.table = table;
+    this.clock = clock;
+    this.window = window;
+    this.next = new AtomicLongArray(log.partitions());
+    for (int p = 0; p < log.partitions(); p++) next.set(p, log.committed(GROUP, p));
+  }
+
+  /** Indexes everything appended so far (blocking); call before reporting ready. */
+  void catchUp() {
+    for (int p = 0; p < next.length(); p++) {
+      long end = log.endPosition(p);
+      while (position(p) < end) {
+        if (indexOnce(p) == 0) break;
+      }
+    }
+  }
+
+  void start() {
+    running = true;
+    thread = new Thread(this::run, "kyanite-indexer");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Next position of the partition not yet in the index. */
+  long position(int partition) {
+    return next.get(partition);
+  }
+
+  private void run() {
+    long backoffMs = 0;
+    while (running) {
+      try {
+        int n = 0;
+        for (int p = 0; p < next.length() && running; p++) n += indexOnce(p);
+        maybePrune();
+        backoffMs = 0;
+        if (n == 0) Thread.sleep(20);
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        if (!running) return;
+        backoffMs = Math.min(5_000, Math.max(100, backoffMs * 2));
+        LOG.warn("event indexer failed ({}); retrying in {} ms", e.toString(), backoffMs);
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Indexes one batch of the partition; returns how many records it covered. */
+  synchronized int indexOnce(int p) {
+    List<LogRecord> records = log.read(p, next.get(p), BATCH, Duration.ZERO);
+    if (records.isEmpty()) return 0;
+    List<IndexedEvent> batch = new ArrayList<>(records.size());
+    for (LogRecord r : records) {
+      try {
+        LogHeader h = LogHeader.read(r.payload());
+        batch.add(new IndexedEvent(h.id(), p, r.position(), h.receivedAt(), h.idempotencyKey(), h.bodyHash()));
+      } catch (IllegalArgumentException e) {
+        LOG.warn("skipping unreadable record at partition {} position {}: {}", p, r.position(), e.getMessage());
+      }
+    }
+    if (!batch.isEmpty()) store.putAll(batch);
+    long after = records.get(records.size() - 1).position() + 1;
+    log.commit(GROUP, p, after);
+    next.set(p, after);
+    table.indexed(p, after);
+    return records.size();
+  }
+
+  private void maybePrune() {
+    Instant now = clock.instant();
+    if (now.isBefore(lastPrune.plus(PRUNE_EVERY))) return;
+    lastPrune = now;
+    store.pruneIdempotencyKeys(now.minus(window));
+    for (int p = 0; p < next.length(); p++) store.pruneBelow(p, log.startPosition(p));
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    if (thread != null) {
+      // no interrupt: it would close the log's file channels under a read (ClosedByInterruptException)
+      try {
+        thread.join(2_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

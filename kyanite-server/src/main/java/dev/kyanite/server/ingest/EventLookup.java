@@ -1,0 +1,118 @@
+package dev.kyanite.server.ingest;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyanite.core.event.Event;
+import dev.kyanite.core.event.EventCodec;
+import dev.kyanite.core.log.EventLog;
+import dev.kyanite.core.log.LogRecord;
+import dev.kyanite.core.store.EventIndexStore;
+import dev.kyanite.core.store.IndexedEvent;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds an event by id for {@code GET /v1/events/{id}}: through the event index, or, for events
+ * appended after the indexer's position, by scanning that short tail of the log; then reads the
+ * record itself from the log. Its {@code status} is {@code accepted} until consumer group
+ * {@value #DELIVERIES_GROUP} has committed past it, then {@code processed}; an
+ * {@link EventStatusSource} may add delivery details. Blocking (store and log reads): run it on a
+ * worker thread.
+ */
+final class EventLookup {
+  static final String DELIVERIES_GROUP = "deliveries";
+  /** Bound on the unindexed tail scanned per partition (the indexer is normally milliseconds behind). */
+  private static final int MAX_TAIL_SCAN = 200_000;
+
+  private final EventLog log;
+  private final EventIndexStore index;
+  private final EventIndexer indexer;
+  private volatile EventStatusSource statusSource = EventStatusSource.NONE;
+
+  EventLookup(EventLog log, EventIndexStore index, EventIndexer indexer) {
+    this.log = log;
+    this.index = index;
+    this.indexer = indexer;
+  }
+
+  void statusSource(EventStatusSource source) {
+    this.statusSource = source;
+  }
+
+  /**
+   * The event with this id as JSON, or empty when unknown (or deleted by retention). When several
+   * sources used the same id, {@code source} picks one; otherwise the latest is returned.
+   */
+  Optional<ObjectNode> find(String id, String source) {
+    Located where = null;
+    List<IndexedEvent> indexed = index.findById(id);
+    for (int i = indexed.size() - 1; i >= 0 && where == null; i--) {
+      IndexedEvent e = indexed.get(i);
+      Located l = read(e.partition(), e.position());
+      if (l != null && l.event.id().equals(id) && (source == null || source.equals(l.event.source()))) where = l;
+    }
+    Located tail = scanTail(id, source);
+    if (tail != null) where = tail;
+    if (where == null) return Optional.empty();
+    return Optional.of(describe(where));
+  }
+
+  private record Located(Event event, int partition, long position) {}
+
+  private Located scanTail(String id, String source) {
+    Located found = null;
+    for (int p = 0; p < log.partitions(); p++) {
+      long from = Math.max(indexer.position(p), log.startPosition(p));
+      long end = log.endPosition(p);
+      long limit = Math.min(end, from + MAX_TAIL_SCAN);
+      while (from < limit) {
+        List<LogRecord> rs = log.read(p, from, (int) Math.min(1_000, limit - from), Duration.ZERO);
+        if (rs.isEmpty()) break;
+        for (LogRecord r : rs) {
+          LogHeader h;
+          try {
+            h = LogHeader.read(r.payload());
+          } catch (IllegalArgumentException e) {
+            continue;
+          }
+          if (h.id().equals(id) && (source == null || source.equals(h.source()))) {
+            found = new Located(EventCodec.decode(r.payload()), p, r.position());
+          }
+        }
+        from = rs.get(rs.size() - 1).position() + 1;
+      }
+    }
+    return found;
+  }
+
+  private Located read(int partition, long position) {
+    if (position < log.startPosition(partition)) return null;
+    List<LogRecord> rs = log.read(partition, position, 1, Duration.ZERO);
+    if (rs.isEmpty() || rs.get(0).position() != position) return null;
+    try {
+      return new Located(EventCodec.decode(rs.get(0).payload()), partition, position);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private ObjectNode describe(Located l) {
+    Event e = l.event;
+    ObjectNode o = EventCodec.mapper().createObjectNode();
+    o.put("id", e.id());
+    o.put("type", e.type());
+    if (e.source() != null) o.put("source", e.source());
+    if (e.subject() != null) o.put("subject", e.subject());
+    if (e.time() != null) o.put("time", e.time().toString());
+    o.put("received_at", e.receivedAt().toString());
+    if (e.key() != null) o.put("key", e.key());
+    o.set("data", e.data());
+    if (e.extensions() != null && !e.extensions().isEmpty()) o.set("extensions", e.extensions());
+    boolean processed = log.committed(DELIVERIES_GROUP, l.partition) > l.position;
+    o.put("status", processed ? "processed" : "accepted");
+    o.put("partition", l.partition);
+    o.put("position", l.position);
+    statusSource.describe(e, l.partition, l.position, o);
+    return o;
+  }
+}
