@@ -1,8 +1,10 @@
 package dev.kyanite.server.store.sqlite;
 
 import dev.kyanite.core.Health;
+import dev.kyanite.core.store.EventIndexStore;
 import dev.kyanite.core.store.KeyStore;
 import dev.kyanite.core.store.MetadataStore;
+import dev.kyanite.core.store.SchemaStore;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -18,11 +20,15 @@ public final class SqliteMetadataStore implements MetadataStore {
   private final SqliteDatabase db;
   private final Set<Integer> migrated;
   private final SqliteKeyStore keys;
+  private final SqliteSchemaStore schemas;
+  private final SqliteEventIndexStore eventIndex;
 
   private SqliteMetadataStore(SqliteDatabase db) {
     this.db = db;
     this.migrated = Migrations.apply(db);
     this.keys = new SqliteKeyStore(db);
+    this.schemas = new SqliteSchemaStore(db);
+    this.eventIndex = new SqliteEventIndexStore(db);
   }
 
   /** Opens (creating if needed) and migrates the database file. */
@@ -54,6 +60,16 @@ public final class SqliteMetadataStore implements MetadataStore {
   @Override
   public KeyStore keys() {
     return keys;
+  }
+
+  @Override
+  public SchemaStore schemas() {
+    return schemas;
+  }
+
+  @Override
+  public EventIndexStore eventIndex() {
+    return eventIndex;
   }
 
   @Override

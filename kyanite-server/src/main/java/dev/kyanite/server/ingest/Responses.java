@@ -1,0 +1,108 @@
+package dev.kyanite.server.ingest;
+
+import dev.kyanite.server.edge.Problem;
+import dev.kyanite.server.edge.Problems;
+import dev.kyanite.server.schema.FieldError;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes ingest answers: the single-event ack, the batch result, and problems. */
+final class Responses {
+  private Responses() {}
+
+  /** {@code 202 {"id","received_at","durability"}} with {@code Location}, or the item's problem. */
+  static void single(RoutingContext rc, Item it, String durability) {
+    if (!it.accepted()) {
+      Problems.send(rc, it.rejection.toProblem());
+      return;
+    }
+    HttpServerResponse res = rc.response();
+    if (res.ended()) return;
+    StringBuilder sb = new StringBuilder(96);
+    sb.append("{\"id\":");
+    quote(sb, it.acceptedId);
+    sb.append(",\"received_at\":\"").append(it.acceptedAt).append("\",\"durability\":\"").append(durability).append("\"}");
+    res.setStatusCode(202)
+        .putHeader("Content-Type", "application/json")
+        .putHeader("Location", location(it.acceptedId));
+    if (it.replayed) res.putHeader("Idempotent-Replayed", "true");
+    res.end(sb.toString());
+  }
+
+  /**
+   * {@code 202} with per-index {@code accepted} and {@code rejected} lists when at least one event
+   * was accepted (and the batch is not atomic-and-failed); otherwise the first rejection's problem
+   * with every rejection under {@code rejected}.
+   */
+  static void batch(RoutingContext rc, List<Item> items, boolean atomic, String durability) {
+    List<Map<String, Object>> accepted = new ArrayList<>();
+    List<Map<String, Object>> rejected = new ArrayList<>();
+    Item firstRejected = null;
+    boolean allReplayed = true;
+    for (Item it : items) {
+      if (it.accepted()) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("index", it.index);
+        a.put("id", it.acceptedId);
+        a.put("received_at", it.acceptedAt.toString());
+        if (it.replayed) a.put("replayed", true);
+        else allReplayed = false;
+        accepted.add(a);
+      } else if (it.rejection != null) {
+        if (firstRejected == null) firstRejected = it;
+        rejected.add(rejection(it.index, it.rejection));
+      }
+    }
+    if (firstRejected != null && (atomic || accepted.isEmpty())) {
+      Rejection r = firstRejected.rejection;
+      String detail = atomic
+          ? rejected.size() + " of " + items.size() + " events were refused, so none was accepted (atomic batch); first: " + r.detail()
+          : "none of the " + items.size() + " events was accepted; first: " + r.detail();
+      Problem p = Problem.of(r.status(), r.slug(), r.title()).detail(detail).with("rejected", rejected);
+      if (r.retryAfter() != null) p = p.header("Retry-After", r.retryAfter());
+      Problems.send(rc, p);
+      return;
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("accepted", accepted);
+    body.put("rejected", rejected);
+    body.put("durability", durability);
+    HttpServerResponse res = rc.response();
+    if (res.ended()) return;
+    res.setStatusCode(202).putHeader("Content-Type", "application/json");
+    if (allReplayed && !accepted.isEmpty()) res.putHeader("Idempotent-Replayed", "true");
+    res.end(io.vertx.core.json.Json.encode(body));
+  }
+
+  private static Map<String, Object> rejection(int index, Rejection r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("index", index);
+    m.put("status", r.status());
+    m.put("type", Problem.TYPE_PREFIX + r.slug());
+    m.put("title", r.title());
+    if (r.detail() != null) m.put("detail", r.detail());
+    if (!r.errors().isEmpty()) m.put("errors", FieldError.toMaps(r.errors()));
+    return m;
+  }
+
+  static String location(String id) {
+    return "/v1/events/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static void quote(StringBuilder sb, String s) {
+    sb.append('"');
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\') sb.append('\\').append(c);
+      else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
+      else sb.append(c);
+    }
+    sb.append('"');
+  }
+}

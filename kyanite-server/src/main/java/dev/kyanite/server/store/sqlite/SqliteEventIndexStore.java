@@ -1,0 +1,128 @@
+package dev.kyanite.server.store.sqlite;
+
+import dev.kyanite.core.store.EventIndexStore;
+import dev.kyanite.core.store.IndexedEvent;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@link EventIndexStore} on tables {@code event_index} and {@code idempotency_keys} (migration
+ * V3). {@link #putAll} is one transaction with batched statements; times are epoch nanoseconds.
+ */
+final class SqliteEventIndexStore implements EventIndexStore {
+  private final SqliteDatabase db;
+
+  SqliteEventIndexStore(SqliteDatabase db) {
+    this.db = db;
+  }
+
+  @Override
+  public void putAll(List<IndexedEvent> events) {
+    if (events.isEmpty()) return;
+    db.write(c -> {
+      try (PreparedStatement ev = c.prepareStatement("INSERT OR REPLACE INTO event_index"
+          + "(partition, position, id, received_at, idem_key, body_hash) VALUES (?,?,?,?,?,?)");
+           PreparedStatement key = c.prepareStatement("INSERT INTO idempotency_keys"
+          + "(key, event_id, partition, position, received_at, body_hash) VALUES (?,?,?,?,?,?) "
+          + "ON CONFLICT(key) DO UPDATE SET event_id = excluded.event_id, partition = excluded.partition, "
+          + "position = excluded.position, received_at = excluded.received_at, body_hash = excluded.body_hash "
+          + "WHERE excluded.received_at >= idempotency_keys.received_at")) {
+        boolean anyKey = false;
+        for (IndexedEvent e : events) {
+          long at = nanos(e.receivedAt());
+          ev.setInt(1, e.partition());
+          ev.setLong(2, e.position());
+          ev.setString(3, e.id());
+          ev.setLong(4, at);
+          setNullable(ev, 5, e.idempotencyKey());
+          setNullable(ev, 6, e.bodyHash());
+          ev.addBatch();
+          if (e.idempotencyKey() != null) {
+            anyKey = true;
+            key.setString(1, e.idempotencyKey());
+            key.setString(2, e.id());
+            key.setInt(3, e.partition());
+            key.setLong(4, e.position());
+            key.setLong(5, at);
+            setNullable(key, 6, e.bodyHash());
+            key.addBatch();
+          }
+        }
+        ev.executeBatch();
+        if (anyKey) key.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public List<IndexedEvent> findById(String id) {
+    return db.read(c -> {
+      List<IndexedEvent> out = new ArrayList<>(1);
+      try (PreparedStatement p = c.prepareStatement("SELECT id, partition, position, received_at, idem_key, body_hash "
+          + "FROM event_index WHERE id = ? ORDER BY received_at, partition, position")) {
+        p.setString(1, id);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) out.add(row(rs));
+        }
+      }
+      return out;
+    });
+  }
+
+  @Override
+  public Optional<IndexedEvent> findByIdempotencyKey(String key) {
+    return db.read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT event_id, partition, position, received_at, key, body_hash "
+          + "FROM idempotency_keys WHERE key = ?")) {
+        p.setString(1, key);
+        try (ResultSet rs = p.executeQuery()) {
+          return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public long pruneIdempotencyKeys(Instant cutoff) {
+    return db.write(c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM idempotency_keys WHERE received_at < ?")) {
+        p.setLong(1, nanos(cutoff));
+        return (long) p.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public long pruneBelow(int partition, long position) {
+    return db.write(c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM event_index WHERE partition = ? AND position < ?")) {
+        p.setInt(1, partition);
+        p.setLong(2, position);
+        return (long) p.executeUpdate();
+      }
+    });
+  }
+
+  private static IndexedEvent row(ResultSet rs) throws SQLException {
+    long n = rs.getLong(4);
+    return new IndexedEvent(rs.getString(1), rs.getInt(2), rs.getLong(3),
+        Instant.ofEpochSecond(Math.floorDiv(n, 1_000_000_000L), Math.floorMod(n, 1_000_000_000L)), rs.getString(5),
+        rs.getString(6));
+  }
+
+  private static long nanos(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
+  }
+
+  private static void setNullable(PreparedStatement p, int i, String v) throws SQLException {
+    if (v == null) p.setNull(i, Types.VARCHAR);
+    else p.setString(i, v);
+  }
+}
