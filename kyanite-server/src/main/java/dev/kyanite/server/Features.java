@@ -11,8 +11,8 @@ public final class Features {
   public static List<Feature> all() {
     return List.of(
         new OpsFeature(),
-        new KeysFeature()
-        // new dev.kyanite.server.ingest.IngestFeature(),
+        new KeysFeature(),
+        new dev.kyanite.server.ingest.IngestFeature()
         );
   }
 }
