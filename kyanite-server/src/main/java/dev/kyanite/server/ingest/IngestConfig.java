@@ -24,9 +24,9 @@ public final class IngestConfig {
       UnknownTypes.ACCEPT, "Events of a type without a registered schema: accept, or reject with 422 schema-required.");
   public static final ConfigKey<Duration> IDEMPOTENCY_WINDOW = ConfigKey.duration("ingest.idempotency-window", Duration.ofHours(24),
       "How long an idempotency key (Idempotency-Key header, event id, CloudEvents source+id) is remembered.");
-  public static final ConfigKey<Long> MAX_IN_FLIGHT_EVENTS = ConfigKey.longKey("ingest.max-in-flight-events", 200_000L,
+  public static final ConfigKey<Long> MAX_IN_FLIGHT_EVENTS = ConfigKey.longKey("ingest.max-in-flight-events", 100_000L,
       "Most events accepted but not yet durable; more → 503 overloaded with Retry-After.").check(v -> v >= 1, "at least 1");
-  public static final ConfigKey<Long> MAX_IN_FLIGHT_BYTES = ConfigKey.bytes("ingest.max-in-flight-bytes", 128L * 1024 * 1024,
+  public static final ConfigKey<Long> MAX_IN_FLIGHT_BYTES = ConfigKey.bytes("ingest.max-in-flight-bytes", 64L * 1024 * 1024,
       "Most bytes of events accepted but not yet durable; more → 503 overloaded with Retry-After.")
       .check(v -> v >= 1024, "at least 1KiB");
 

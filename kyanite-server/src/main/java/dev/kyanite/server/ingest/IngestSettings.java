@@ -8,6 +8,6 @@ record IngestSettings(int maxBatchEvents, int maxEventBytes, long maxRequestByte
 
   static IngestSettings defaults() {
     return new IngestSettings(1_000, 256 * 1024, 5L * 1024 * 1024, Duration.ofHours(24), false, Duration.ofHours(24),
-        200_000, 128L * 1024 * 1024);
+        100_000, 64L * 1024 * 1024);
   }
 }
