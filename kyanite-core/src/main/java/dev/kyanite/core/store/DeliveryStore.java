@@ -3,6 +3,7 @@ package dev.kyanite.core.store;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Delivery state per (event, endpoint): scheduled retries (durable, so they survive restarts), dead
@@ -17,9 +18,9 @@ public interface DeliveryStore {
 
   /**
    * Scheduled deliveries ({@code pending}/{@code retrying}) due at or before {@code now}, earliest
-   * first.
+   * first, leaving out those of the {@code excludedEndpoints} (endpoints that cannot take more now).
    */
-  List<Delivery> due(Instant now, int limit);
+  List<Delivery> due(Instant now, Set<String> excludedEndpoints, int limit);
 
   /** Every delivery of one event, any status. */
   List<Delivery> byEvent(String eventId);

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** In-memory endpoint, delivery and attempt stores for {@link MemoryMetadataStore}. Thread-safe. */
 final class MemoryDeliveryStores {
@@ -58,9 +59,10 @@ final class MemoryDeliveryStores {
     }
 
     @Override
-    public synchronized List<Delivery> due(Instant now, int limit) {
+    public synchronized List<Delivery> due(Instant now, Set<String> excludedEndpoints, int limit) {
       return byId.values().stream()
           .filter(d -> d.status().scheduled() && !d.nextAttemptAt().isAfter(now))
+          .filter(d -> !excludedEndpoints.contains(d.endpointId()))
           .sorted(Comparator.comparing(Delivery::nextAttemptAt).thenComparing(Delivery::id))
           .limit(limit)
           .toList();

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -92,9 +93,11 @@ public abstract class DeliveryStoresContract {
         delivery("msg_c", "ep_1", DeliveryStatus.RETRYING, T0, T0.plusSeconds(90)),
         delivery("msg_d", "ep_1", DeliveryStatus.FAILED, T0, T0),
         delivery("msg_e", "ep_1", DeliveryStatus.DELIVERED, T0, T0)));
-    assertThat(store.deliveries().due(T0.plusSeconds(30), 10)).extracting(Delivery::id).containsExactly("msg_b", "msg_a");
-    assertThat(store.deliveries().due(T0.plusSeconds(100), 1)).extracting(Delivery::id).containsExactly("msg_b");
-    assertThat(store.deliveries().countScheduled()).isEqualTo(3);
+    assertThat(store.deliveries().due(T0.plusSeconds(30), Set.of(), 10)).extracting(Delivery::id).containsExactly("msg_b", "msg_a");
+    assertThat(store.deliveries().due(T0.plusSeconds(100), Set.of(), 1)).extracting(Delivery::id).containsExactly("msg_b");
+    store.deliveries().upsertAll(List.of(delivery("msg_f", "ep_2", DeliveryStatus.PENDING, T0, T0)));
+    assertThat(store.deliveries().due(T0.plusSeconds(100), Set.of("ep_1"), 10)).extracting(Delivery::id).containsExactly("msg_f");
+    assertThat(store.deliveries().countScheduled()).isEqualTo(4);
   }
 
   @Test

@@ -1,0 +1,203 @@
+package dev.kyanite.server.delivery;
+
+import dev.kyanite.core.event.Event;
+import dev.kyanite.core.event.PipelineResult;
+import dev.kyanite.core.store.Delivery;
+import dev.kyanite.core.store.DeliveryStatus;
+import dev.kyanite.core.store.Endpoint;
+import dev.kyanite.core.store.MetadataStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The webhook delivery engine: endpoint lanes, the retry scheduler and the store writer behind one
+ * facade. Workers call {@link #route} then {@link #submit} for every event they read; the admin API
+ * calls {@link #reloadEndpoints()} after changing an endpoint and {@link #retry} for manual retries.
+ *
+ * <p>Guarantee towards the workers: the {@code onSettled} callback of a pair runs only once the
+ * pair was delivered (a {@code 2xx}) or durably written to the store as retrying, parked or failed.
+ * Thread-safe.
+ */
+public final class DeliveryService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryService.class);
+
+  private final MetadataStore store;
+  private final DeliveryConfig cfg;
+  private final Clock clock;
+  private final EndpointFilter filter;
+  private final HttpClientAgent client;
+  private final StoreWriter writer;
+  private final EndpointRegistry registry;
+  private final RetryScheduler scheduler;
+  private final DeliveryMetrics metrics = new DeliveryMetrics();
+  private final ExecutorService admin = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "kyanite-delivery-admin");
+    t.setDaemon(true);
+    return t;
+  });
+  private final Vertx vertx;
+  private long spillTimer = -1;
+  private long reloadTimer = -1;
+
+  public DeliveryService(Vertx vertx, MetadataStore store, DeliveryConfig cfg, Clock clock, EndpointFilter filter) {
+    this.vertx = vertx;
+    this.store = store;
+    this.cfg = cfg;
+    this.clock = clock;
+    this.filter = filter;
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setForceSni(true)
+            .setMaxRedirects(0).setDecompressionSupported(false))
+        .with(new PoolOptions().setHttp1MaxSize(1024).setMaxWaitQueueSize(-1))
+        .build();
+    this.writer = new StoreWriter(store, 100_000);
+    TargetResolver resolver = new TargetResolver(vertx, cfg.ssrfGuard(), 30_000);
+    HttpSender sender = new HttpSender(vertx, client, resolver, clock, cfg.responseBodyLimit(), cfg.userAgent());
+    EndpointChannel.Owner owner = new EndpointChannel.Owner() {
+      @Override
+      public void disable(String endpointId, String reason) {
+        admin.execute(() -> disableEndpoint(endpointId, reason));
+      }
+
+      @Override
+      public void failingSince(String endpointId, Instant since) {
+        admin.execute(() -> store.endpoints().find(endpointId)
+            .ifPresent(e -> store.endpoints().update(e.withFailingSince(since))));
+      }
+    };
+    this.registry = new EndpointRegistry(store.endpoints(),
+        e -> new EndpointChannel(e, vertx, sender, writer, cfg, clock, owner, metrics));
+    this.scheduler = new RetryScheduler(store.deliveries(), registry, writer, clock, cfg.schedulerInterval().toMillis());
+  }
+
+  /** Loads the endpoints and starts the scheduler. Blocking: call from a worker thread. */
+  public void start() {
+    registry.reload();
+    scheduler.start();
+    spillTimer = vertx.setPeriodic(1_000, id -> registry.all().forEach(EndpointChannel::spillStale));
+    // picks up endpoint changes made by other nodes or directly in the store
+    reloadTimer = vertx.setPeriodic(5_000, id -> admin.execute(this::reloadQuietly));
+  }
+
+  /** Re-reads endpoints after a change (blocking). */
+  public void reloadEndpoints() {
+    registry.reload();
+  }
+
+  /** An executor for blocking delivery-side store work (endpoint updates), off the event loop. */
+  public Executor adminExecutor() {
+    return admin;
+  }
+
+  /**
+   * The lanes a pipeline result goes to: enabled endpoints whose type globs match, restricted to
+   * {@code routeTo} when the rules set it, and whose filter (if any) passes. Empty when dropped.
+   */
+  public List<Lane> route(PipelineResult result) {
+    if (result.dropped()) return List.of();
+    Event e = result.event();
+    List<EndpointChannel> candidates = registry.matching(e.type());
+    if (candidates.isEmpty()) return List.of();
+    List<Lane> lanes = new ArrayList<>(candidates.size());
+    for (EndpointChannel c : candidates) {
+      Endpoint ep = c.endpoint();
+      if (result.routeTo() != null && !result.routeTo().contains(ep.id())) continue;
+      if (ep.filter() != null && !filter.matches(ep, e)) continue;
+      lanes.add(new Lane(c));
+    }
+    return lanes;
+  }
+
+  /**
+   * Hands an event to its lanes (from {@link #route}); {@code onSettled} runs once per lane when that
+   * pair is delivered or durably scheduled.
+   */
+  public void submit(Event event, List<Lane> lanes, Runnable onSettled) {
+    byte[] body = WebhookPayload.encode(event);
+    Instant now = clock.instant();
+    for (Lane lane : lanes) {
+      String msgId = WebhookSigner.messageId(event.id(), lane.channel.endpoint().id());
+      lane.channel.submit(new DeliveryTask(msgId, event.id(), event.type(), body, 1, now, true, onSettled));
+    }
+  }
+
+  /**
+   * Manual retry: schedules a failed delivery for an attempt now.
+   *
+   * @return the updated delivery, or empty when there is none with this id
+   * @throws IllegalStateException when it is not failed (delivered, or already scheduled)
+   */
+  public Optional<Delivery> retry(String deliveryId) {
+    Optional<Delivery> found = store.deliveries().find(deliveryId);
+    if (found.isEmpty()) return found;
+    Delivery d = found.get();
+    if (d.status() != DeliveryStatus.FAILED) throw new IllegalStateException("delivery is " + d.status().wireName() + ", not failed");
+    if (d.payload() == null) throw new IllegalStateException("delivery has no stored payload");
+    Instant now = clock.instant();
+    Delivery again = new Delivery(d.id(), d.eventId(), d.endpointId(), d.eventType(), DeliveryStatus.RETRYING, d.attempts(),
+        now, d.lastStatus(), d.lastError(), d.payload(), d.createdAt(), now);
+    writer.durable(again, null).join();
+    scheduler.poke();
+    return Optional.of(again);
+  }
+
+  public DeliveryMetrics metrics() {
+    return metrics;
+  }
+
+  /** Success records the ledger dropped because it could not keep up. */
+  public long ledgerDropped() {
+    return writer.ledgerDropped();
+  }
+
+  private void disableEndpoint(String endpointId, String reason) {
+    store.endpoints().find(endpointId).filter(Endpoint::enabled).ifPresent(e -> {
+      store.endpoints().update(e.withEnabled(false, reason, clock.instant()));
+      LOG.warn("endpoint {} disabled: {}", endpointId, reason);
+      registry.reload();
+    });
+  }
+
+  private void reloadQuietly() {
+    try {
+      registry.reload();
+    } catch (RuntimeException e) {
+      LOG.warn("endpoint reload failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (spillTimer >= 0) vertx.cancelTimer(spillTimer);
+    if (reloadTimer >= 0) vertx.cancelTimer(reloadTimer);
+    scheduler.close();
+    admin.shutdown();
+    writer.close();
+    client.close();
+  }
+
+  /** An endpoint an event is routed to (opaque to workers). */
+  public static final class Lane {
+    private final EndpointChannel channel;
+
+    private Lane(EndpointChannel channel) {
+      this.channel = channel;
+    }
+
+    public String endpointId() {
+      return channel.endpoint().id();
+    }
+  }
+}

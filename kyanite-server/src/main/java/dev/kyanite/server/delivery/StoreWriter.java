@@ -1,0 +1,134 @@
+package dev.kyanite.server.delivery;
+
+import dev.kyanite.core.store.Attempt;
+import dev.kyanite.core.store.Delivery;
+import dev.kyanite.core.store.MetadataStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that writes delivery state and the attempts ledger, in batches (group commit: one
+ * transaction for everything queued since the last one).
+ *
+ * <ul>
+ *   <li>{@link #durable} writes (scheduled retries, dead letters, spilled pairs) complete their
+ *       future only once committed, and are retried until the store accepts them: a log position
+ *       is committed only after its pairs are durable, so nothing may be dropped here.</li>
+ *   <li>{@link #ledger} writes (successful attempts) are best effort: queued up to a bound, written
+ *       within about 100 ms, dropped (and counted) when the queue is full or the store fails. A
+ *       crash loses at most the last batch of success records, never an event.</li>
+ * </ul>
+ * Items are written in the order they were queued, so a later state of a delivery wins.
+ */
+final class StoreWriter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
+  private static final int MAX_BATCH = 5_000;
+
+  private record Item(Delivery delivery, Attempt attempt, CompletableFuture<Void> done) {}
+
+  private final MetadataStore store;
+  private final int ledgerCapacity;
+  private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
+  private final AtomicInteger ledgerQueued = new AtomicInteger();
+  private final AtomicLong ledgerDropped = new AtomicLong();
+  private final Thread thread;
+  private volatile boolean running = true;
+
+  StoreWriter(MetadataStore store, int ledgerCapacity) {
+    this.store = store;
+    this.ledgerCapacity = ledgerCapacity;
+    this.thread = new Thread(this::run, "kyanite-delivery-store");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /** Writes durably; the future completes after the commit. {@code attempt} may be null. */
+  CompletableFuture<Void> durable(Delivery delivery, Attempt attempt) {
+    CompletableFuture<Void> f = new CompletableFuture<>();
+    queue.add(new Item(delivery, attempt, f));
+    return f;
+  }
+
+  /** Queues a best-effort ledger write; either argument may be null. */
+  void ledger(Delivery delivery, Attempt attempt) {
+    if (ledgerQueued.incrementAndGet() > ledgerCapacity) {
+      ledgerQueued.decrementAndGet();
+      ledgerDropped.incrementAndGet();
+      return;
+    }
+    queue.add(new Item(delivery, attempt, null));
+  }
+
+  /** Success records dropped because the ledger could not keep up. */
+  long ledgerDropped() {
+    return ledgerDropped.get();
+  }
+
+  private void run() {
+    List<Item> batch = new ArrayList<>();
+    while (running || !queue.isEmpty()) {
+      try {
+        Item first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) continue;
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        write(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      } finally {
+        batch.clear();
+      }
+    }
+  }
+
+  private void write(List<Item> batch) throws InterruptedException {
+    List<Delivery> deliveries = new ArrayList<>(batch.size());
+    List<Attempt> attempts = new ArrayList<>(batch.size());
+    int ledgerItems = 0;
+    for (Item i : batch) {
+      if (i.delivery != null) deliveries.add(i.delivery);
+      if (i.attempt != null) attempts.add(i.attempt);
+      if (i.done == null) ledgerItems++;
+    }
+    for (long backoff = 50; ; backoff = Math.min(backoff * 2, 5_000)) {
+      try {
+        if (!deliveries.isEmpty()) store.deliveries().upsertAll(deliveries);
+        if (!attempts.isEmpty()) store.attempts().appendAll(attempts);
+        break;
+      } catch (RuntimeException e) {
+        if (ledgerItems == batch.size()) {
+          ledgerDropped.addAndGet(ledgerItems);
+          LOG.warn("dropping {} ledger records: store write failed: {}", ledgerItems, e.toString());
+          break;
+        }
+        LOG.warn("delivery state write failed, retrying in {} ms: {}", backoff, e.toString());
+        if (!running) {
+          for (Item i : batch) if (i.done != null) i.done.completeExceptionally(e);
+          return;
+        }
+        Thread.sleep(backoff);
+      }
+    }
+    ledgerQueued.addAndGet(-ledgerItems);
+    for (Item i : batch) if (i.done != null) i.done.complete(null);
+  }
+
+  /** Writes what is queued, then stops. */
+  @Override
+  public void close() {
+    running = false;
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
