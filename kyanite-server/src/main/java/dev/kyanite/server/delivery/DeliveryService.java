@@ -68,12 +68,12 @@ public final class DeliveryService implements AutoCloseable {
     EndpointChannel.Owner owner = new EndpointChannel.Owner() {
       @Override
       public void disable(String endpointId, String reason) {
-        admin.execute(() -> disableEndpoint(endpointId, reason));
+        runAdmin(() -> disableEndpoint(endpointId, reason));
       }
 
       @Override
       public void failingSince(String endpointId, Instant since) {
-        admin.execute(() -> store.endpoints().find(endpointId)
+        runAdmin(() -> store.endpoints().find(endpointId)
             .ifPresent(e -> store.endpoints().update(e.withFailingSince(since))));
       }
     };
@@ -88,7 +88,7 @@ public final class DeliveryService implements AutoCloseable {
     scheduler.start();
     spillTimer = vertx.setPeriodic(1_000, id -> registry.all().forEach(EndpointChannel::spillStale));
     // picks up endpoint changes made by other nodes or directly in the store
-    reloadTimer = vertx.setPeriodic(5_000, id -> admin.execute(this::reloadQuietly));
+    reloadTimer = vertx.setPeriodic(5_000, id -> runAdmin(this::reloadQuietly));
   }
 
   /** Re-reads endpoints after a change (blocking). */
@@ -160,6 +160,20 @@ public final class DeliveryService implements AutoCloseable {
   /** Success records the ledger dropped because it could not keep up. */
   public long ledgerDropped() {
     return writer.ledgerDropped();
+  }
+
+  private void runAdmin(Runnable r) {
+    try {
+      admin.execute(() -> {
+        try {
+          r.run();
+        } catch (RuntimeException e) {
+          LOG.warn("endpoint state update failed: {}", e.toString());
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closed) {
+      // shutting down: the state is recomputed after restart
+    }
   }
 
   private void disableEndpoint(String endpointId, String reason) {

@@ -19,11 +19,15 @@ final class DeliveryTask {
   final int attempt;
   final Instant createdAt;
   final boolean live;
-  final Runnable onSettled;
+  private final Runnable onSettled;
+  private final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
   /** Status and error of the previous attempt (scheduled tasks), else null. */
   Integer lastStatus;
   String lastError;
   long enqueuedNanos;
+  long startedNanos;
+  /** A live task whose in-flight attempt was parked in the store so its position could commit. */
+  boolean parkedInFlight;
 
   DeliveryTask(String msgId, String eventId, String eventType, byte[] body, int attempt, Instant createdAt,
       boolean live, Runnable onSettled) {
@@ -35,6 +39,11 @@ final class DeliveryTask {
     this.createdAt = createdAt;
     this.live = live;
     this.onSettled = onSettled;
+  }
+
+  /** Runs {@code onSettled} the first time only. */
+  void settle() {
+    if (settled.compareAndSet(false, true)) onSettled.run();
   }
 
   static DeliveryTask fromStore(Delivery d, Runnable onSettled) {

@@ -39,6 +39,8 @@ final class EndpointChannel {
   private final Owner owner;
   private final DeliveryMetrics metrics;
   private final ArrayDeque<DeliveryTask> queue = new ArrayDeque<>();
+  /** Live tasks whose attempt is running, oldest first (to park long-running ones). */
+  private final java.util.LinkedHashSet<DeliveryTask> running = new java.util.LinkedHashSet<>();
   private final CircuitBreaker breaker;
   private volatile Endpoint endpoint;
   private volatile TypeGlob glob;
@@ -115,18 +117,36 @@ final class EndpointChannel {
     else pump();
   }
 
-  /** Parks live pairs queued longer than {@code spillAfter} in the store (run periodically). */
+  /**
+   * Parks live pairs that waited longer than {@code spillAfter} (run periodically): queued ones are
+   * moved to the store; running ones get a store row due only after their attempt's timeout (so
+   * the scheduler does not send them twice) while the attempt goes on. Either way the pair settles
+   * and the partition commit can move past it.
+   */
   void spillStale() {
     long limit = System.nanoTime() - cfg.spillAfter().toNanos();
     List<DeliveryTask> stale = new ArrayList<>();
+    Instant now = clock.instant();
     synchronized (this) {
       queue.removeIf(t -> {
         boolean old = t.live && t.enqueuedNanos < limit;
         if (old) stale.add(t);
         return old;
       });
+      Instant after = now.plusMillis(timeoutMs(endpoint)).plusSeconds(1);
+      for (DeliveryTask t : running) {
+        if (t.startedNanos >= limit) break;
+        if (t.parkedInFlight) continue;
+        t.parkedInFlight = true;
+        // enqueued under the lock: ordered before the write of the attempt's own outcome
+        settleAfter(writer.durable(t.parked(endpoint.id(), after, now), null), t);
+      }
     }
-    if (!stale.isEmpty()) park(stale, clock.instant());
+    if (!stale.isEmpty()) park(stale, now);
+  }
+
+  private long timeoutMs(Endpoint ep) {
+    return ep.timeoutMs() > 0 ? ep.timeoutMs() : cfg.defaultTimeout().toMillis();
   }
 
   /** Stops the lane (endpoint deleted or disabled): queued pairs are parked for the scheduler to settle. */
@@ -178,7 +198,10 @@ final class EndpointChannel {
               break;
             }
             if (bucket != null) bucket.tryTake(now);
-            send.add(queue.poll());
+            DeliveryTask next = queue.poll();
+            next.startedNanos = System.nanoTime();
+            if (next.live) running.add(next);
+            send.add(next);
             inFlight++;
           }
           if (waitNanos > 0 && !timerArmed && !queue.isEmpty()) {
@@ -215,7 +238,7 @@ final class EndpointChannel {
   private void start(DeliveryTask t) {
     Endpoint ep = endpoint;
     metrics.attemptStarted();
-    sender.send(target, ep.headers(), signingKeys(ep), ep.timeoutMs() > 0 ? ep.timeoutMs() : cfg.defaultTimeout().toMillis(), t)
+    sender.send(target, ep.headers(), signingKeys(ep), timeoutMs(ep), t)
         .onComplete(ar -> onResult(t, ep, ar.result()));
   }
 
@@ -238,8 +261,11 @@ final class EndpointChannel {
     Instant reportFailing = null;
     boolean clearFailing = false;
     boolean disableForFailing = false;
+    boolean parkedInFlight;
     synchronized (this) {
       inFlight--;
+      running.remove(t);
+      parkedInFlight = t.parkedInFlight;
       if (o.success()) {
         breaker.onSuccess();
         clearFailing = failingSince != null;
@@ -265,9 +291,9 @@ final class EndpointChannel {
       case DELIVERED -> {
         Delivery row = t.row(ep.id(), DeliveryStatus.DELIVERED, t.attempt, null, status, null, now);
         metrics.onDelivered();
-        if (t.live) {
+        if (t.live && !parkedInFlight) {
           if (cfg.recordSuccesses()) writer.ledger(row, attempt);
-          t.onSettled.run();
+          t.settle();
         } else {
           settleAfter(writer.durable(row, attempt), t);
         }
@@ -297,6 +323,6 @@ final class EndpointChannel {
 
   private static void settleAfter(java.util.concurrent.CompletableFuture<Void> durable, DeliveryTask t) {
     // not settled on failure (only at shutdown): the log position stays uncommitted and is redelivered
-    durable.thenRun(t.onSettled);
+    durable.thenRun(t::settle);
   }
 }

@@ -14,7 +14,7 @@ import java.util.function.Function;
 
 /** A real webhook receiver on loopback whose answers the test controls. Records every request. */
 final class Receiver implements AutoCloseable {
-  /** What the receiver answers: status, optional Retry-After, delay before answering. */
+  /** What the receiver answers: status, optional Retry-After, delay before answering (-1: hold until {@link #release}). */
   record Answer(int status, String retryAfter, long delayMillis) {
     static Answer of(int status) {
       return new Answer(status, null, 0);
@@ -37,6 +37,12 @@ final class Receiver implements AutoCloseable {
   private final HttpServer server;
   final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
   volatile Function<Received, Answer> behaviour = r -> Answer.of(200);
+  private final java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+
+  /** Answers every held request (and answers later held ones at once). */
+  void release() {
+    gate.complete(null);
+  }
 
   Receiver(Vertx vertx) throws Exception {
     this.vertx = vertx;
@@ -54,7 +60,8 @@ final class Receiver implements AutoCloseable {
         if (a.retryAfter() != null) req.response().putHeader("retry-after", a.retryAfter());
         req.response().setStatusCode(a.status()).end("answer " + a.status());
       };
-      if (a.delayMillis() > 0) vertx.setTimer(a.delayMillis(), id -> answer.run());
+      if (a.delayMillis() < 0) gate.thenRun(() -> vertx.runOnContext(v -> answer.run()));
+      else if (a.delayMillis() > 0) vertx.setTimer(a.delayMillis(), id -> answer.run());
       else answer.run();
     });
   }
