@@ -307,10 +307,14 @@ final class EndpointChannel {
       case DISABLE_ENDPOINT -> {
         metrics.onFailed();
         settleAfter(writer.durable(t.row(ep.id(), DeliveryStatus.FAILED, t.attempt, null, status, "gone", now), attempt), t);
+        close(); // stop sending at once; the store and the registry follow
         owner.disable(ep.id(), "gone");
       }
     }
-    if (disableForFailing) owner.disable(ep.id(), "failing");
+    if (disableForFailing) {
+      close();
+      owner.disable(ep.id(), "failing");
+    }
     pump();
   }
 
