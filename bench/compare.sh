@@ -70,9 +70,15 @@ if [ "$USE_WRK" != no ]; then
   [ "$USE_WRK" = yes ] && [ $HAVE_WRK = 0 ] && die "USE_WRK=yes but wrk is not available"
 fi
 
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -path "$ROOT/*/target" -prune -o -name '*.java' -newer "$JAR" -print -quit)" ]; then
+find_jar() {
+  [ -f "$JAR" ] || JAR=$(ls "$ROOT"/kyanite-server/target/kyanite-server*-all.jar 2>/dev/null | head -1)
+  [ -n "$JAR" ] && [ -f "$JAR" ]
+}
+if ! find_jar || [ -n "$(find "$ROOT" -path "$ROOT/*/target" -prune -o -name '*.java' -newer "$JAR" -print -quit)" ]; then
   say "building the server jar…"
   (cd "$ROOT" && mvn -q -B -DskipTests package >>"$LOG" 2>&1) || die "build failed (see $LOG)"
+  JAR="$ROOT/kyanite-server/target/kyanite-server-all.jar"
+  find_jar || die "no kyanite-server/target/kyanite-server*-all.jar after the build"
 fi
 
 {

@@ -17,11 +17,22 @@ record BenchResult(
     long events,
     Map<String, Long> errors,
     Histogram latency,
+    double generatorCpuSeconds,
     E2e e2e) {
 
   /** End-to-end figures; null unless {@code --e2e}. */
   record E2e(String receiverUrl, String endpointId, long deliveredInWindow, double drainSeconds,
       DeliveryTracker.Summary summary, Histogram latency) {}
+
+  /** Share of the generator threads' time spent on CPU during the window (1.0 = saturated). */
+  double generatorBusy() {
+    return generatorCpuSeconds / (seconds * spec.threads());
+  }
+
+  double generatorMicrosPerRequest() {
+    long total = requests + errorCount();
+    return total == 0 ? 0 : generatorCpuSeconds * 1e6 / total;
+  }
 
   long errorCount() {
     return errors.values().stream().mapToLong(Long::longValue).sum();
@@ -55,6 +66,8 @@ record BenchResult(
     m.put("errors", errorCount());
     m.put("errors_by_status", errors);
     m.put("latency_us", percentiles(latency));
+    m.put("generator_cpu_us_per_request", round(generatorMicrosPerRequest()));
+    m.put("generator_busy", Math.round(generatorBusy() * 1000) / 1000.0);
     if (e2e != null) {
       Map<String, Object> e = new LinkedHashMap<>();
       e.put("receiver", e2e.receiverUrl());
@@ -90,6 +103,9 @@ record BenchResult(
     sb.append(String.format(Locale.ROOT, "  %-14s %,14d%n", "errors", errorCount()));
     errors.forEach((k, v) -> sb.append(String.format(Locale.ROOT, "    %-12s %,14d%n", k, v)));
     sb.append(latencyLine("ack latency", latency));
+    sb.append(String.format(Locale.ROOT, "  %-14s %.1f µs CPU a request, %.0f%% busy (%d thread%s)%s%n", "generator",
+        generatorMicrosPerRequest(), 100 * generatorBusy(), spec.threads(), spec.threads() == 1 ? "" : "s",
+        generatorBusy() > 0.9 ? "  — SATURATED: the figures may be the generator's limit; try --threads or another core" : ""));
     if (e2e != null) {
       DeliveryTracker.Summary s = e2e.summary();
       sb.append(String.format(Locale.ROOT, "end-to-end (receiver %s, endpoint %s)%n", e2e.receiverUrl(), e2e.endpointId()));

@@ -68,6 +68,7 @@ final class BenchRun {
       long warmEnd = start + spec.warmup().toNanos();
       long measureStart = start;
       boolean measuring = false;
+      long cpuAtStart = 0;
       long nextTick = start + SECOND;
       Progress line = new Progress(start, stats, tracker);
       while (true) {
@@ -79,6 +80,7 @@ final class BenchRun {
           }
           measuring = true;
           measureStart = now;
+          cpuAtStart = generatorCpu(generators);
         }
         if (now - nextTick >= 0) {
           line.print(now, measuring);
@@ -97,6 +99,7 @@ final class BenchRun {
       // stop sending, let the requests in flight finish, then read quiesced counters; the window
       // is [end of warm-up, halt], and the few answers that arrive after the halt count in it
       double seconds = (System.nanoTime() - measureStart) / 1e9;
+      double cpuSeconds = (generatorCpu(generators) - cpuAtStart) / 1e9;
       List<Future<Void>> halts = new ArrayList<>();
       generators.forEach(g -> halts.add(g.halt()));
       try {
@@ -117,7 +120,7 @@ final class BenchRun {
         e2eResult = new BenchResult.E2e(receiver.url(), endpoint.id(), tracker.windowReceipts.sum(),
             drained, tracker.summary(), tracker.measured().copy());
       }
-      return new BenchResult(spec, seconds, requests, events, errors, latency, e2eResult);
+      return new BenchResult(spec, seconds, requests, events, errors, latency, cpuSeconds, e2eResult);
     } finally {
       if (endpoint != null) {
         try {
@@ -157,6 +160,18 @@ final class BenchRun {
       }
     }
     return (System.nanoTime() - begin) / 1e9;
+  }
+
+  /** CPU nanoseconds used so far by the generator threads (0 where the JVM cannot tell). */
+  private static long generatorCpu(List<Generator> generators) {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (Generator g : generators) {
+      Thread t = g.thread();
+      long cpu = t == null || !mx.isThreadCpuTimeSupported() ? -1 : mx.getThreadCpuTime(t.getId());
+      sum += Math.max(0, cpu);
+    }
+    return sum;
   }
 
   /** The endpoint's event-type filter: {@code bench.*} for the default types, else the type. */

@@ -16,6 +16,7 @@ final class Clients {
         .setPipelining(false)
         .setTcpNoDelay(true)
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, spec.timeout().toMillis()))
+        .setIdleTimeout((int) Math.max(1, spec.timeout().toSeconds()))
         .setDefaultHost(spec.host())
         .setDefaultPort(spec.port())
         .setSsl(spec.https());

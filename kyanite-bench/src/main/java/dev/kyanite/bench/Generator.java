@@ -44,6 +44,7 @@ final class Generator extends VerticleBase {
   private int next;
   private boolean running = true;
   private Promise<Void> drained;
+  private volatile Thread thread;
 
   /** Receives the body of every successful answer (end-to-end mode). */
   interface AckListener {
@@ -71,8 +72,9 @@ final class Generator extends VerticleBase {
     request = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setURI(spec.path())
-        .setHeaders(headers)
-        .setIdleTimeout(spec.timeout().toMillis());
+        .setHeaders(headers);
+    // no per-request timeout (a timer per request costs); the connection idle timeout covers it
+    thread = Thread.currentThread();
     if (rate > 0) {
       pacer = new Pacer(System.nanoTime(), rate);
       idle = concurrency;
@@ -99,6 +101,11 @@ final class Generator extends VerticleBase {
       }
     });
     return p.future();
+  }
+
+  /** The event-loop thread this generator runs on (for CPU accounting), once started. */
+  Thread thread() {
+    return thread;
   }
 
   @Override
