@@ -28,16 +28,16 @@ import picocli.CommandLine.Option;
  * server is compared with. Other requests get 404. One verticle instance per event loop.
  */
 @Command(name = "bare", mixinStandardHelpOptions = true, sortOptions = false,
-    description = {"The bare baseline server: plain Vert.x answering 202 to POST /v1/events after reading the body.",
-        "Runs in the foreground until killed (or for --for)."})
+    description = {"The bare baseline server: plain Vert.x answering 202 to POST /v1/events after reading the body. "
+        + "Runs in the foreground until killed (or for --for).", ""})
 public final class BareServer implements Callable<Integer> {
-  @Option(names = {"-p", "--port"}, defaultValue = "8090", description = "Port (0 = any free port). Default: ${DEFAULT-VALUE}")
+  @Option(names = {"-p", "--port"}, defaultValue = "8090", paramLabel = "PORT", description = "Port (0 = any free port). Default: ${DEFAULT-VALUE}")
   int port;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "ADDRESS", description = "Bind address. Default: ${DEFAULT-VALUE}")
   String host;
 
-  @Option(names = "--event-loops", defaultValue = "1", description = "Event-loop threads. Default: ${DEFAULT-VALUE}")
+  @Option(names = "--event-loops", defaultValue = "1", paramLabel = "N", description = "Event-loop threads. Default: ${DEFAULT-VALUE}")
   int eventLoops;
 
   @Option(names = "--for", paramLabel = "TIME", converter = DurationConverter.class,

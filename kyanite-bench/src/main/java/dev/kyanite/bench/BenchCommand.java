@@ -34,10 +34,10 @@ import picocli.CommandLine.Spec;
     sortOptions = false,
     subcommands = {BareServer.class, PgDirectServer.class},
     description = {
-        "Load generator for KyaniteAPI's ingest API: sends events to POST /v1/events (or /v1/events/batch),",
-        "prints a progress line every second on stderr and a final table on stdout: requests/s, events/s,",
-        "errors by status, ack latency percentiles (HdrHistogram, microsecond precision).",
-        "With --e2e it also runs a webhook receiver and measures delivery."},
+        "Load generator for KyaniteAPI's ingest API: sends events to POST /v1/events (or /v1/events/batch), "
+            + "prints a progress line every second on stderr and a final table on stdout: requests/s, events/s, "
+            + "errors by status, ack latency percentiles (HdrHistogram, microsecond precision). "
+            + "With --e2e it also runs a webhook receiver and measures delivery.", ""},
     footer = {
         "",
         "Examples:",
@@ -56,9 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Server base URL (http or https). Default: ${DEFAULT-VALUE}")
   String url;
 
-  @Option(names = "--key", paramLabel = "KEY", description = {
-      "API key (Bearer). Else env KYANITE_API_KEY, else env KYANITE_ADMIN_KEY,",
-      "else <data-dir>/admin.key. --e2e needs an admin key."})
+  @Option(names = "--key", paramLabel = "KEY", description = "API key (Bearer). Else env KYANITE_API_KEY, "
+      + "else env KYANITE_ADMIN_KEY, else <data-dir>/admin.key. --e2e needs an admin key.")
   String key;
 
   @Option(names = "--data-dir", paramLabel = "DIR",
@@ -85,9 +84,9 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Concurrent requests: keep-alive HTTP/1.1 connections (or HTTP/2 streams). Default: ${DEFAULT-VALUE}")
   int connections;
 
-  @Option(names = "--rate", paramLabel = "REQ/S", description = {
-      "Fixed request rate (open loop); latency counts from each request's intended send",
-      "time (coordinated-omission correction). Without it: as fast as possible (closed loop)."})
+  @Option(names = "--rate", paramLabel = "REQ/S", description = "Fixed request rate (open loop); latency counts "
+      + "from each request's intended send time (coordinated-omission correction). Without it: as fast as possible "
+      + "(closed loop).")
   Double rate;
 
   @Option(names = {"-d", "--duration"}, defaultValue = "10s", paramLabel = "TIME",
@@ -113,13 +112,13 @@ public final class BenchCommand implements Callable<Integer> {
   boolean insecure;
 
   @Option(names = "--timeout", defaultValue = "30s", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Connect and per-request idle timeout. Default: ${DEFAULT-VALUE}")
+      description = "Connect timeout, and how long a connection may wait for an answer before the request fails. Default: ${DEFAULT-VALUE}")
   Duration timeout;
 
-  @Option(names = "--e2e", description = {
-      "End to end: run a webhook receiver on 127.0.0.1, register it as an endpoint for the event type",
-      "(admin key; the server must allow private webhook targets), verify every signature, report",
-      "delivery throughput, ack-to-receipt latency, missing and duplicate deliveries; delete the endpoint."})
+  @Option(names = "--e2e", description = "End to end: run a webhook receiver on 127.0.0.1, register it as an "
+      + "endpoint for the event type (admin key; the server must allow private webhook targets), verify every "
+      + "signature, report delivery throughput, ack-to-receipt latency, missing and duplicate deliveries; delete "
+      + "the endpoint.")
   boolean e2e;
 
   @Option(names = "--drain", defaultValue = "30s", paramLabel = "TIME", converter = DurationConverter.class,

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         ServeCommand.class,
         ConfigCommand.class,
-        // bench: add dev.kyanite.bench.BenchCommand.class here
+        dev.kyanite.bench.BenchCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {
