@@ -22,8 +22,11 @@ import java.util.Set;
  * ({@code http.max-body-size: 1MiB}); both mean the same key.
  */
 public final class ConfigLoader {
-  /** {@code KYANITE_} variables that are not config keys (read by the launcher script). */
-  private static final Set<String> NOT_KEYS = Set.of("KYANITE_JAVA_OPTS");
+  /**
+   * {@code KYANITE_} variables that are not config keys: read by the launcher script, or by
+   * {@code kyanite bench} (the client's key), which users may have exported in the same shell.
+   */
+  private static final Set<String> NOT_KEYS = Set.of("KYANITE_JAVA_OPTS", "KYANITE_API_KEY");
 
   private ConfigLoader() {}
 
