@@ -35,9 +35,13 @@ public final class RulesEngine implements EventPipeline {
 
   /** An engine with the default CEL limits and the given processors. */
   public static RulesEngine create(ProcessorRegistry processors, MeterRegistry registry) {
+    return create(processors, registry, Expressions.DEFAULT_LIMITS);
+  }
+
+  static RulesEngine create(ProcessorRegistry processors, MeterRegistry registry, Expressions.Limits limits) {
     RuleMetrics metrics = new RuleMetrics(registry);
     processors.bind(metrics);
-    return new RulesEngine(new RuleCompiler(new Expressions(Expressions.DEFAULT_LIMITS), processors::exists), processors, metrics);
+    return new RulesEngine(new RuleCompiler(new Expressions(limits), processors::exists), processors, metrics);
   }
 
   @Override
