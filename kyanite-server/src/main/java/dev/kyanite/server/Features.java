@@ -12,7 +12,9 @@ public final class Features {
     return List.of(
         new OpsFeature(),
         new KeysFeature(),
-        new dev.kyanite.server.ingest.IngestFeature()
+        new dev.kyanite.server.ingest.IngestFeature(),
+        // before delivery: its workers call the rules pipeline and endpoint filters
+        new dev.kyanite.server.rules.RulesFeature()
         );
   }
 }

@@ -143,4 +143,27 @@ public abstract class MetadataStoreContract {
       assertThat(k.rateLimit()).isEqualTo(3.0);
     }
   }
+
+  /** The rule store: the shared {@link RuleStoreContract} on this backend, plus durability across a reopen. */
+  @Nested
+  class Rules extends RuleStoreContract {
+    @Override
+    protected MetadataStore openStore() {
+      return store;
+    }
+
+    @Test
+    void rulesVersionsAndRevisionSurviveAReopen() {
+      store.rules().put("keep", "{\"actions\":[\"drop\"]}", T0);
+      store.rules().put("keep", "{\"actions\":[\"drop\"]}", T1);
+      store.rules().put("gone", "{}", T0);
+      store.rules().delete("gone", T1);
+      long revision = store.rules().revision();
+      MetadataStore again = reopened();
+      assertThat(again.rules().get("keep").orElseThrow().version()).isEqualTo(2);
+      assertThat(again.rules().list()).extracting(StoredRule::name).containsExactly("keep");
+      assertThat(again.rules().revision()).isEqualTo(revision);
+      assertThat(again.rules().put("gone", "{}", T1).version()).isEqualTo(2);
+    }
+  }
 }

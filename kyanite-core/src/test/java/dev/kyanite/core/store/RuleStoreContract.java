@@ -23,7 +23,7 @@ public abstract class RuleStoreContract {
 
   @AfterEach
   void close() {
-    store.close();
+    store.close(); // idempotent: a nesting suite may close the same store again
   }
 
   @Test

@@ -41,7 +41,8 @@ public final class RuleTester {
 
   /**
    * @param log the event log (backtests read its tail), or {@code null} when not available
-   * @param endpoints the current endpoints (to say which would be reached)
+   * @param endpoints the current endpoints (to say which would be reached); may supply {@code null}
+   *     when the store has no endpoints, then reports say {@code "endpoints": null}
    */
   public RuleTester(RuleService rules, EventLog log, Supplier<List<Endpoint>> endpoints, Clock clock) {
     this.rules = rules;
@@ -100,7 +101,8 @@ public final class RuleTester {
       if (st.detail() != null) o.put("detail", st.detail());
     }
     out.set("event", eventJson(r.event()));
-    out.set("endpoints", strings(new EndpointPreview(endpoints.get(), engine.filters()).reached(r)));
+    List<Endpoint> eps = endpoints.get();
+    out.set("endpoints", eps == null ? NODES.nullNode() : strings(new EndpointPreview(eps, engine.filters()).reached(r)));
     return out;
   }
 
@@ -118,7 +120,8 @@ public final class RuleTester {
     List<LogRecord> tail = tail(limit);
     RuleMetrics scratch = RuleMetrics.detached();
     SkippingProcessors skipping = new SkippingProcessors();
-    EndpointPreview preview = new EndpointPreview(endpoints.get(), rules.engine().filters());
+    List<Endpoint> eps = endpoints.get();
+    EndpointPreview preview = eps == null ? null : new EndpointPreview(eps, rules.engine().filters());
     long matched = 0, dropped = 0, changed = 0, undecodable = 0;
     Map<String, Long> routed = new TreeMap<>();
     Map<String, Long> reached = new TreeMap<>();
@@ -136,7 +139,7 @@ public final class RuleTester {
       if (r.dropped()) dropped++;
       if (r.event() != e) changed++;
       if (r.routeTo() != null) for (String id : r.routeTo()) routed.merge(id, 1L, Long::sum);
-      for (String id : preview.reached(r)) reached.merge(id, 1L, Long::sum);
+      if (preview != null) for (String id : preview.reached(r)) reached.merge(id, 1L, Long::sum);
     }
     ObjectNode out = NODES.objectNode();
     out.set("rule", ruleRef(s.rule()));
@@ -146,7 +149,7 @@ public final class RuleTester {
     out.put("dropped", dropped);
     out.put("changed", changed);
     out.set("routed", EventCodec.mapper().valueToTree(routed));
-    out.set("endpoints", EventCodec.mapper().valueToTree(reached));
+    out.set("endpoints", preview == null ? NODES.nullNode() : EventCodec.mapper().valueToTree(reached));
     out.put("evaluation_errors", (long) (scratch.conditionErrors.count() + scratch.actionErrors.count()));
     out.put("processor_calls_skipped", skipping.skipped);
     if (undecodable > 0) out.put("undecodable", undecodable);

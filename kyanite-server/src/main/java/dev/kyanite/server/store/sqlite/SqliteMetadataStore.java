@@ -5,6 +5,7 @@ import dev.kyanite.core.store.EventIndexStore;
 import dev.kyanite.core.store.KeyStore;
 import dev.kyanite.core.store.MetadataStore;
 import dev.kyanite.core.store.SchemaStore;
+import dev.kyanite.core.store.RuleStore;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -22,6 +23,7 @@ public final class SqliteMetadataStore implements MetadataStore {
   private final SqliteKeyStore keys;
   private final SqliteSchemaStore schemas;
   private final SqliteEventIndexStore eventIndex;
+  private final SqliteRuleStore rules;
 
   private SqliteMetadataStore(SqliteDatabase db) {
     this.db = db;
@@ -29,6 +31,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     this.keys = new SqliteKeyStore(db);
     this.schemas = new SqliteSchemaStore(db);
     this.eventIndex = new SqliteEventIndexStore(db);
+    this.rules = new SqliteRuleStore(db);
   }
 
   /** Opens (creating if needed) and migrates the database file. */
@@ -70,6 +73,11 @@ public final class SqliteMetadataStore implements MetadataStore {
   @Override
   public EventIndexStore eventIndex() {
     return eventIndex;
+  }
+
+  @Override
+  public RuleStore rules() {
+    return rules;
   }
 
   @Override
