@@ -15,7 +15,8 @@ public enum FsyncPolicy {
   INTERVAL,
   /**
    * Appends are acknowledged once written to the OS ({@code WRITTEN}); the log forces only when it
-   * rolls a segment and on close. Survives a process crash, not a power cut.
+   * rolls a segment, moves its recovery point (every 16 MiB) and on close. Survives a process crash,
+   * not a power cut.
    */
   NEVER
 }

@@ -30,6 +30,8 @@ final class Partition {
   private static final int MAX_GATHER = 4096;
   private static final long READ_BYTES = 1 << 20;
   private static final Pending STOP = new Pending(List.of(), 0, null);
+  /** Bytes of the active segment after which the recovery point moves forward without a roll. */
+  static final long CHECKPOINT_BYTES = 16L << 20;
 
   record Pending(List<byte[]> records, int frameSize, CompletableFuture<AppendResult> future) {}
 
@@ -52,6 +54,7 @@ final class Partition {
   private volatile boolean closed;
   private volatile IOException failed;
   private long nextPosition;
+  private long checkpointBytes;
   private Thread writer;
 
   Partition(int id, java.nio.file.Path dir, FileEventLog.Shared shared, Segment[] segments, long end) {
@@ -62,6 +65,7 @@ final class Partition {
     this.start = segments[0].base;
     this.end = end;
     this.nextPosition = end;
+    this.checkpointBytes = segments[segments.length - 1].size(); // recovery just stored a point here
     this.cache = new TailCache(shared.options.tailCacheBytes());
     this.durability = shared.options.fsync() == FsyncPolicy.ALWAYS ? Durability.FSYNC : Durability.WRITTEN;
   }
@@ -137,6 +141,7 @@ final class Partition {
         process(gather);
         dirty |= !gather.isEmpty();
         gather.clear();
+        if (checkpoint()) dirty = false;
       }
       if (dirty && shared.options.fsync() == FsyncPolicy.INTERVAL && System.nanoTime() - lastForce >= intervalNanos) {
         forceQuietly();
@@ -148,6 +153,33 @@ final class Partition {
   }
 
   private int previousGather;
+
+  /**
+   * Moves the recovery point to the end of the active segment once it has grown by {@link
+   * #CHECKPOINT_BYTES} since the last point, so that after a crash recovery re-validates at most
+   * that much per partition, however large segments are. Returns whether it forced the segment.
+   */
+  private boolean checkpoint() {
+    Segment a = active();
+    if (checkpointBytes > a.size()) checkpointBytes = 0; // rolled: the roll stored a point at 0
+    if (a.size() - checkpointBytes < CHECKPOINT_BYTES || failed != null) return false;
+    try {
+      if (shared.options.fsync() != FsyncPolicy.ALWAYS) {
+        a.force();
+        shared.fsyncs.increment();
+      }
+      a.writeIndex();
+      new RecoveryPoint(a.base, a.size(), end).write(dir);
+      checkpointBytes = a.size();
+      return true;
+    } catch (IOException e) {
+      // harmless: the previous point stays valid, recovery just re-validates more
+      System.getLogger(Partition.class.getName()).log(System.Logger.Level.WARNING,
+          "recovery point of partition {0} not moved: {1}", id, e.toString());
+      checkpointBytes = a.size();
+      return false;
+    }
+  }
 
   /**
    * Under fsync=always, appenders whose acks the previous gather just completed usually append

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  *
  * Without a usable recovery point every segment is re-validated (reported as a full scan).
  * Finally the tail is forced, its index written and a new recovery point stored, so the next open
- * after a clean stop scans nothing.
+ * after a clean stop scans nothing. While running, the writer moves the point at each roll and every
+ * {@link Partition#CHECKPOINT_BYTES}, so a crash leaves at most that much to re-validate.
  */
 final class Recovery {
   private static final System.Logger LOG = System.getLogger(Recovery.class.getName());

@@ -216,6 +216,24 @@ class FileEventLogRecoveryTest {
   }
 
   @Test
+  void crashRecoveryRevalidatesAtMostOneCheckpointIntervalOfALargeSegment() throws Exception {
+    FileLogOptions opts = options(256L << 20);
+    FileEventLog log = FileEventLog.open(dir, opts);
+    byte[] big = new byte[64 * 1024];
+    List<java.util.concurrent.CompletableFuture<?>> fs = new ArrayList<>();
+    long total = Partition.CHECKPOINT_BYTES + (4L << 20);
+    for (long written = 0; written < total; written += big.length) fs.add(log.append(0, big));
+    for (var f : fs) f.get();
+    log.halt();
+    try (FileEventLog reopened = FileEventLog.open(dir, opts)) {
+      RecoveryReport.PartitionRecovery r = reopened.recoveryReport().partitions().get(0);
+      assertThat(r.scannedBytes()).isLessThan(Partition.CHECKPOINT_BYTES);
+      assertThat(r.endPosition()).isEqualTo(fs.size());
+      assertThat(reopened.read(0, fs.size() - 1, 1, Duration.ZERO)).hasSize(1);
+    }
+  }
+
+  @Test
   void lostRecoveryPointMeansAFullScanThatKeepsEverything() throws Exception {
     writeAndCrash(dir, options(4096), 300);
     Files.delete(dir.resolve("partition-0").resolve(RecoveryPoint.FILE));
