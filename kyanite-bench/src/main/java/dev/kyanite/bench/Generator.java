@@ -15,7 +15,8 @@ import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One generator thread: a verticle (so one event loop) with its own connection pool.
+ * One generator thread: a verticle (so one event loop) with its own connections
+ * ({@link SlotConnections}): {@code concurrency} slots, each with at most one request in flight.
  *
  * <p>Closed loop (no rate): each of its {@code concurrency} slots sends the next request as soon as
  * the previous answer arrives; latency is measured from the actual send. Open loop (rate > 0): a
@@ -36,10 +37,11 @@ final class Generator extends VerticleBase {
   private final boolean readBody;
 
   private HttpClientAgent client;
-  private RequestOptions request;
+  private SlotConnections connections;
   private Pacer pacer;
   private long timer = -1;
-  private int idle;
+  private int[] idle;
+  private int idleCount;
   private int inFlight;
   private int next;
   private boolean running = true;
@@ -69,19 +71,23 @@ final class Generator extends VerticleBase {
     if (spec.key() != null) {
       headers.add(HttpHeaders.AUTHORIZATION, "Bearer " + spec.key());
     }
-    request = new RequestOptions()
+    RequestOptions request = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setURI(spec.path())
         .setHeaders(headers);
     // no per-request timeout (a timer per request costs); the connection idle timeout covers it
     thread = Thread.currentThread();
+    connections = new SlotConnections(client, spec, concurrency, request);
     if (rate > 0) {
       pacer = new Pacer(System.nanoTime(), rate);
-      idle = concurrency;
+      idle = new int[concurrency];
+      for (int i = 0; i < concurrency; i++) {
+        idle[idleCount++] = i;
+      }
       timer = vertx.setPeriodic(1, id -> pump());
     } else {
       for (int i = 0; i < concurrency; i++) {
-        send(System.nanoTime());
+        send(i, System.nanoTime());
       }
     }
     return Future.succeededFuture();
@@ -115,20 +121,19 @@ final class Generator extends VerticleBase {
 
   private void pump() {
     long now = System.nanoTime();
-    while (running && idle > 0 && pacer.due(now)) {
-      idle--;
-      send(pacer.take());
+    while (running && idleCount > 0 && pacer.due(now)) {
+      send(idle[--idleCount], pacer.take());
     }
   }
 
-  private void send(long intendedNanos) {
+  private void send(int slot, long intendedNanos) {
     inFlight++;
     Buffer body = bodies[next++ & (Payloads.VARIANTS - 1)];
-    client.request(request)
+    connections.request(slot)
         .compose(req -> req.send(body))
         .onComplete(ar -> {
           if (ar.failed()) {
-            failed(ar.cause());
+            failed(slot, ar.cause());
             return;
           }
           HttpClientResponse resp = ar.result();
@@ -136,18 +141,18 @@ final class Generator extends VerticleBase {
           if (readBody && status / 100 == 2) {
             resp.body().onComplete(b -> {
               if (b.failed()) {
-                failed(b.cause());
+                failed(slot, b.cause());
               } else {
-                answered(intendedNanos, status, b.result());
+                answered(slot, intendedNanos, status, b.result());
               }
             });
           } else {
-            resp.end().onComplete(e -> answered(intendedNanos, status, null));
+            resp.end().onComplete(e -> answered(slot, intendedNanos, status, null));
           }
         });
   }
 
-  private void answered(long intendedNanos, int status, Buffer body) {
+  private void answered(int slot, long intendedNanos, int status, Buffer body) {
     long now = System.nanoTime();
     inFlight--;
     if (status / 100 == 2) {
@@ -167,16 +172,16 @@ final class Generator extends VerticleBase {
     } else {
       stats.error(Integer.toString(status));
     }
-    sendNext(now, false);
+    sendNext(slot, now, false);
   }
 
-  private void failed(Throwable cause) {
+  private void failed(int slot, Throwable cause) {
     inFlight--;
     stats.error(classify(cause));
-    sendNext(System.nanoTime(), true);
+    sendNext(slot, System.nanoTime(), true);
   }
 
-  private void sendNext(long now, boolean afterFailure) {
+  private void sendNext(int slot, long now, boolean afterFailure) {
     if (!running) {
       if (inFlight == 0 && drained != null) {
         drained.tryComplete();
@@ -185,19 +190,19 @@ final class Generator extends VerticleBase {
     }
     if (pacer != null) {
       if (pacer.due(now)) {
-        send(pacer.take());
+        send(slot, pacer.take());
       } else {
-        idle++;
+        idle[idleCount++] = slot;
       }
     } else if (afterFailure) {
       // do not spin on a refused connection; the slot comes back shortly
       inFlight++;
       vertx.setTimer(RETRY_AFTER_FAILURE_MS, t -> {
         inFlight--;
-        sendNext(System.nanoTime(), false);
+        sendNext(slot, System.nanoTime(), false);
       });
     } else {
-      send(now);
+      send(slot, now);
     }
   }
 

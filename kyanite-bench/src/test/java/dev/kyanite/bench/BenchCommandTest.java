@@ -65,6 +65,17 @@ class BenchCommandTest {
   }
 
   @Test
+  void http2PriorKnowledgeRunMultiplexesStreams() throws Exception {
+    Path out = dir.resolve("h2.json");
+    assertThat(bench("--http2", "--h2-streams", "8", "-c", "16", "-d", "1s", "--warmup", "0",
+        "--json", out.toString())).isZero();
+    JsonNode r = json.readTree(out.toFile());
+    assertThat(r.get("http2").asBoolean()).isTrue();
+    assertThat(r.get("requests").asLong()).isPositive();
+    assertThat(r.get("errors").asLong()).isZero();
+  }
+
+  @Test
   void openLoopRunHoldsTheRequestedRate() throws Exception {
     Path out = dir.resolve("o.json");
     assertThat(bench("--rate", "50", "-d", "2s", "--warmup", "0", "-c", "16", "--json", out.toString()))
