@@ -111,8 +111,9 @@ final class CloudEvents {
         if (p.nextToken() != null) throw new IOException("trailing content after the JSON value");
       }
     } else if (media.startsWith("text/")) {
-      data = JsonNodeFactory.instance.textNode(Utf8.decodeStrict(body, off, len));
-      if (data.textValue() == null) throw new IOException("the body is not valid UTF-8");
+      String text = Utf8.decodeStrict(body, off, len);
+      if (text == null) throw new IOException("the body is not valid UTF-8");
+      data = JsonNodeFactory.instance.textNode(text);
     } else {
       byte[] copy = java.util.Arrays.copyOfRange(body, off, off + len);
       data = JsonNodeFactory.instance.textNode(Base64.getEncoder().encodeToString(copy));

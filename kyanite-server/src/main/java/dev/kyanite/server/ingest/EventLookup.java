@@ -76,7 +76,7 @@ final class EventLookup {
             continue;
           }
           if (h.id().equals(id) && (source == null || source.equals(h.source()))) {
-            found = new Located(EventCodec.decode(r.payload()), p, r.position());
+            found = new Located(decode(r.payload()), p, r.position());
           }
         }
         from = rs.get(rs.size() - 1).position() + 1;
@@ -90,9 +90,20 @@ final class EventLookup {
     List<LogRecord> rs = log.read(partition, position, 1, Duration.ZERO);
     if (rs.isEmpty() || rs.get(0).position() != position) return null;
     try {
-      return new Located(EventCodec.decode(rs.get(0).payload()), partition, position);
+      return new Located(decode(rs.get(0).payload()), partition, position);
     } catch (IllegalArgumentException e) {
       return null;
+    }
+  }
+
+  /** The record as an event, with {@code data} read exactly (big and decimal numbers kept as sent). */
+  private static Event decode(byte[] payload) {
+    Event e = EventCodec.decode(payload);
+    try {
+      com.fasterxml.jackson.databind.JsonNode exact = IngestJson.MAPPER.readTree(payload).get("data");
+      return exact == null ? e : e.withData(exact);
+    } catch (java.io.IOException ex) {
+      return e;
     }
   }
 

@@ -26,6 +26,8 @@ import java.util.Optional;
  */
 public final class SchemaCatalog {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /** Deeper schemas are refused: validating them would recurse without bound. */
+  static final int MAX_DEPTH = 64;
 
   private final SchemaStore store;
   private final Clock clock;
@@ -105,6 +107,10 @@ public final class SchemaCatalog {
       throw new InvalidSchemaException("a JSON Schema is an object or a boolean",
           List.of(new FieldError("", "type", "must be an object or a boolean")));
     }
+    if (depth(node, 0) > MAX_DEPTH) {
+      throw new InvalidSchemaException("the schema is nested more than " + MAX_DEPTH + " levels deep",
+          List.of(new FieldError("", "maxDepth", "nested more than " + MAX_DEPTH + " levels")));
+    }
     Map<String, String> texts = texts(compiled);
     texts.put(type, schemaText);
     SchemaCompiler compiler = new SchemaCompiler(texts);
@@ -114,7 +120,7 @@ public final class SchemaCatalog {
     }
     try {
       compiler.compile(type, node);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       throw new InvalidSchemaException("the schema cannot be compiled: " + reason(e),
           List.of(new FieldError("", "$ref", reason(e))));
     }
@@ -142,6 +148,15 @@ public final class SchemaCatalog {
     all.remove(type);
     compiled = compileAll(all);
     return removed;
+  }
+
+  private static int depth(JsonNode n, int d) {
+    if (d > MAX_DEPTH) return d;
+    int max = d;
+    if (n.isContainerNode()) {
+      for (JsonNode c : n) max = Math.max(max, depth(c, d + 1));
+    }
+    return max;
   }
 
   private static Map<String, Compiled> compileAll(Map<String, StoredSchema> all) {
