@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * thread, as the server does. Usage:
  * <pre>java -cp ... dev.kyanite.bench.log.LogBench [--seconds 10] [--appenders 64] [--record-bytes 300]
  *     [--batch 100] [--partitions 1] [--dir DIR]
- *     [--phases disk,single,batched] [--linger-us 200]</pre>
+ *     [--phases disk,single,batched,recovery] [--linger-us 200] [--recovery-mib 1024]</pre>
  */
 public final class LogBench {
   private LogBench() {}
@@ -69,6 +69,9 @@ public final class LogBench {
         batched = run(root.resolve("batched"), partitions, appenders, recordBytes, batch, seconds, linger);
         System.out.printf("log, %d appenders of %d-record batches: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
             appenders, batch, batched.recordsPerSecond, batched.recordsPerFsync, batched.fsyncsPerSecond);
+      }
+      if (phases.contains("recovery")) {
+        recovery(root.resolve("recovery"), partitions, recordBytes, intArg(args, "--recovery-mib", 1024));
       }
       if (single != null) {
         System.out.printf("target single >= 200,000 records/s: %s%n", single.recordsPerSecond >= 200_000 ? "MET" : "NOT MET");
@@ -130,6 +133,43 @@ public final class LogBench {
       eventLoop.shutdown();
       eventLoop.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
       log.close();
+    }
+  }
+
+  /**
+   * Time to open a log of {@code mib} MiB after a clean close (only the recovery point is read), and
+   * after deleting the recovery points (every segment re-validated), to show that the first does not
+   * grow with the log.
+   */
+  static void recovery(Path dir, int partitions, int recordBytes, int mib) throws Exception {
+    FileLogOptions options = FileLogOptions.builder().partitions(partitions).fsync(FsyncPolicy.NEVER).build();
+    List<byte[]> batch = new ArrayList<>();
+    for (int i = 0; i < 100; i++) batch.add(new byte[recordBytes]);
+    long target = (long) mib << 20;
+    try (FileEventLog log = FileEventLog.open(dir, options)) {
+      List<java.util.concurrent.CompletableFuture<?>> inFlight = new ArrayList<>();
+      for (int p = 0; log.diskBytes() < target; p = (p + 1) % partitions) {
+        inFlight.add(log.append(p, batch));
+        if (inFlight.size() == 256) {
+          for (var f : inFlight) f.join();
+          inFlight.clear();
+        }
+      }
+      for (var f : inFlight) f.join();
+    }
+    long t0 = System.nanoTime();
+    try (FileEventLog log = FileEventLog.open(dir, options)) {
+      System.out.printf("recovery: open of a %,d MiB log after a clean close: %d ms (scanned %d bytes)%n",
+          log.diskBytes() >> 20, (System.nanoTime() - t0) / 1_000_000,
+          log.recoveryReport().partitions().stream().mapToLong(r -> r.scannedBytes()).sum());
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.filter(f -> f.getFileName().toString().equals("recovery-point")).toList()) Files.delete(p);
+    }
+    t0 = System.nanoTime();
+    try (FileEventLog log = FileEventLog.open(dir, options)) {
+      System.out.printf("recovery: the same without recovery points (full scan, page cache warm): %d ms%n",
+          (System.nanoTime() - t0) / 1_000_000);
     }
   }
 
