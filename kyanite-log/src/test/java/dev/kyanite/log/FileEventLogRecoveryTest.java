@@ -221,13 +221,13 @@ class FileEventLogRecoveryTest {
     FileEventLog log = FileEventLog.open(dir, opts);
     byte[] big = new byte[64 * 1024];
     List<java.util.concurrent.CompletableFuture<?>> fs = new ArrayList<>();
-    long total = Partition.CHECKPOINT_BYTES + (4L << 20);
+    long total = PartitionWriter.CHECKPOINT_BYTES + (4L << 20);
     for (long written = 0; written < total; written += big.length) fs.add(log.append(0, big));
     for (var f : fs) f.get();
     log.halt();
     try (FileEventLog reopened = FileEventLog.open(dir, opts)) {
       RecoveryReport.PartitionRecovery r = reopened.recoveryReport().partitions().get(0);
-      assertThat(r.scannedBytes()).isLessThan(Partition.CHECKPOINT_BYTES);
+      assertThat(r.scannedBytes()).isLessThan(PartitionWriter.CHECKPOINT_BYTES);
       assertThat(r.endPosition()).isEqualTo(fs.size());
       assertThat(reopened.read(0, fs.size() - 1, 1, Duration.ZERO)).hasSize(1);
     }
