@@ -166,4 +166,38 @@ public abstract class MetadataStoreContract {
       assertThat(again.rules().put("gone", "{}", T1).version()).isEqualTo(2);
     }
   }
+
+  @Nested
+  class Schemas extends SchemaStoreContract {
+    @Override
+    protected MetadataStore newStore() {
+      return store;
+    }
+
+    @Test
+    void schemaVersionsSurviveAReopen() {
+      store.schemas().put("a.b", "{\"type\":\"string\"}", Instant.parse("2026-01-01T00:00:00Z"));
+      store.schemas().put("a.b", "{\"type\":\"integer\"}", Instant.parse("2026-01-01T00:00:01Z"));
+      MetadataStore again = reopened();
+      assertThat(again.schemas().latest("a.b").orElseThrow().version()).isEqualTo(2);
+      assertThat(again.schemas().latest("a.b").orElseThrow().schema()).isEqualTo("{\"type\":\"integer\"}");
+    }
+  }
+
+  @Nested
+  class EventIndex extends EventIndexStoreContract {
+    @Override
+    protected MetadataStore newStore() {
+      return store;
+    }
+
+    @Test
+    void indexSurvivesAReopen() {
+      IndexedEvent e = new IndexedEvent("evt_1", 2, 42, Instant.parse("2026-05-06T07:08:09.123456789Z"), "k", "h");
+      store.eventIndex().putAll(List.of(e));
+      MetadataStore again = reopened();
+      assertThat(again.eventIndex().findById("evt_1")).containsExactly(e);
+      assertThat(again.eventIndex().findByIdempotencyKey("k")).contains(e);
+    }
+  }
 }
