@@ -8,13 +8,13 @@ import java.util.Base64;
  * The opaque cursor of a delivery listing ordered newest first: the {@code (createdAt, id)} of the
  * last item returned. Shared by every backend so cursors look the same everywhere.
  *
- * @param createdAtMillis creation time of the last item, epoch milliseconds
+ * @param createdAtNanos creation time of the last item, epoch nanoseconds
  * @param id id of the last item
  */
-public record DeliveryCursor(long createdAtMillis, String id) {
+public record DeliveryCursor(long createdAtNanos, String id) {
 
   public static String encode(Delivery last) {
-    String raw = last.createdAt().toEpochMilli() + ":" + last.id();
+    String raw = nanos(last.createdAt()) + ":" + last.id();
     return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -31,11 +31,12 @@ public record DeliveryCursor(long createdAtMillis, String id) {
 
   /** Whether {@code d} comes after this cursor in newest-first order. */
   public boolean before(Delivery d) {
-    long t = d.createdAt().toEpochMilli();
-    return t < createdAtMillis || (t == createdAtMillis && d.id().compareTo(id) < 0);
+    long t = nanos(d.createdAt());
+    return t < createdAtNanos || (t == createdAtNanos && d.id().compareTo(id) < 0);
   }
 
-  public Instant createdAt() {
-    return Instant.ofEpochMilli(createdAtMillis);
+  /** Epoch nanoseconds of an instant (the resolution backends store times at). */
+  public static long nanos(Instant t) {
+    return t.getEpochSecond() * 1_000_000_000L + t.getNano();
   }
 }

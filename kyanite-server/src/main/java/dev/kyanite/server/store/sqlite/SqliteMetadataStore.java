@@ -1,6 +1,9 @@
 package dev.kyanite.server.store.sqlite;
 
 import dev.kyanite.core.Health;
+import dev.kyanite.core.store.AttemptStore;
+import dev.kyanite.core.store.DeliveryStore;
+import dev.kyanite.core.store.EndpointStore;
 import dev.kyanite.core.store.EventIndexStore;
 import dev.kyanite.core.store.KeyStore;
 import dev.kyanite.core.store.MetadataStore;
@@ -24,6 +27,9 @@ public final class SqliteMetadataStore implements MetadataStore {
   private final SqliteSchemaStore schemas;
   private final SqliteEventIndexStore eventIndex;
   private final SqliteRuleStore rules;
+  private final SqliteEndpointStore endpoints;
+  private final SqliteDeliveryStore deliveries;
+  private final SqliteAttemptStore attempts;
 
   private SqliteMetadataStore(SqliteDatabase db) {
     this.db = db;
@@ -32,6 +38,9 @@ public final class SqliteMetadataStore implements MetadataStore {
     this.schemas = new SqliteSchemaStore(db);
     this.eventIndex = new SqliteEventIndexStore(db);
     this.rules = new SqliteRuleStore(db);
+    this.endpoints = new SqliteEndpointStore(db);
+    this.deliveries = new SqliteDeliveryStore(db);
+    this.attempts = new SqliteAttemptStore(db);
   }
 
   /** Opens (creating if needed) and migrates the database file. */
@@ -78,6 +87,21 @@ public final class SqliteMetadataStore implements MetadataStore {
   @Override
   public RuleStore rules() {
     return rules;
+  }
+
+  @Override
+  public EndpointStore endpoints() {
+    return endpoints;
+  }
+
+  @Override
+  public DeliveryStore deliveries() {
+    return deliveries;
+  }
+
+  @Override
+  public AttemptStore attempts() {
+    return attempts;
   }
 
   @Override

@@ -1,0 +1,145 @@
+package dev.kyanite.server.store.sqlite;
+
+import static dev.kyanite.server.store.sqlite.DeliveryColumns.getInstant;
+import static dev.kyanite.server.store.sqlite.DeliveryColumns.getInt;
+import static dev.kyanite.server.store.sqlite.DeliveryColumns.nanos;
+import static dev.kyanite.server.store.sqlite.DeliveryColumns.setInstant;
+import static dev.kyanite.server.store.sqlite.DeliveryColumns.setInt;
+
+import dev.kyanite.core.store.Delivery;
+import dev.kyanite.core.store.DeliveryCursor;
+import dev.kyanite.core.store.DeliveryPage;
+import dev.kyanite.core.store.DeliveryStatus;
+import dev.kyanite.core.store.DeliveryStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@link DeliveryStore} on table {@code deliveries} (migration V4). {@link #upsertAll} is one
+ * transaction with a batched statement; {@link #due} walks the partial index of scheduled rows.
+ */
+final class SqliteDeliveryStore implements DeliveryStore {
+  private static final String COLS = "id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, "
+      + "last_status, last_error, payload, created_at, updated_at";
+  private final SqliteDatabase db;
+
+  SqliteDeliveryStore(SqliteDatabase db) {
+    this.db = db;
+  }
+
+  @Override
+  public void upsertAll(List<Delivery> deliveries) {
+    if (deliveries.isEmpty()) return;
+    db.write(c -> {
+      try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO deliveries(" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
+        for (Delivery d : deliveries) {
+          p.setString(1, d.id());
+          p.setString(2, d.eventId());
+          p.setString(3, d.endpointId());
+          p.setString(4, d.eventType());
+          p.setString(5, d.status().wireName());
+          p.setInt(6, d.attempts());
+          setInstant(p, 7, d.nextAttemptAt());
+          setInt(p, 8, d.lastStatus());
+          p.setString(9, d.lastError());
+          p.setBytes(10, d.payload());
+          setInstant(p, 11, d.createdAt());
+          setInstant(p, 12, d.updatedAt());
+          p.addBatch();
+        }
+        p.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<Delivery> find(String id) {
+    List<Delivery> l = query("SELECT " + COLS + " FROM deliveries WHERE id = ?", id);
+    return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
+  }
+
+  @Override
+  public List<Delivery> due(Instant now, Set<String> excludedEndpoints, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLS + " FROM deliveries WHERE status IN ('pending', 'retrying') "
+        + "AND next_attempt_at <= ?");
+    List<Object> args = new ArrayList<>();
+    args.add(nanos(now));
+    if (!excludedEndpoints.isEmpty()) {
+      sql.append(" AND endpoint_id NOT IN (").append("?,".repeat(excludedEndpoints.size() - 1)).append("?)");
+      args.addAll(excludedEndpoints);
+    }
+    sql.append(" ORDER BY next_attempt_at, id LIMIT ?");
+    args.add(limit);
+    return query(sql.toString(), args.toArray());
+  }
+
+  @Override
+  public List<Delivery> byEvent(String eventId) {
+    return query("SELECT " + COLS + " FROM deliveries WHERE event_id = ? ORDER BY endpoint_id", eventId);
+  }
+
+  @Override
+  public DeliveryPage list(String endpointId, DeliveryStatus status, String cursor, int limit) {
+    StringBuilder sql = new StringBuilder("SELECT " + COLS + " FROM deliveries WHERE 1 = 1");
+    List<Object> args = new ArrayList<>();
+    if (endpointId != null) {
+      sql.append(" AND endpoint_id = ?");
+      args.add(endpointId);
+    }
+    if (status != null) {
+      sql.append(" AND status = ?");
+      args.add(status.wireName());
+    }
+    if (cursor != null) {
+      DeliveryCursor after = DeliveryCursor.decode(cursor);
+      sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
+      args.add(after.createdAtNanos());
+      args.add(after.createdAtNanos());
+      args.add(after.id());
+    }
+    sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+    args.add(limit + 1);
+    List<Delivery> items = query(sql.toString(), args.toArray());
+    if (items.size() <= limit) return new DeliveryPage(items, null);
+    List<Delivery> page = List.copyOf(items.subList(0, limit));
+    return new DeliveryPage(page, DeliveryCursor.encode(page.get(limit - 1)));
+  }
+
+  @Override
+  public long countScheduled() {
+    return db.read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'retrying')");
+           ResultSet rs = p.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  private List<Delivery> query(String sql, Object... args) {
+    return db.read(c -> {
+      try (PreparedStatement p = c.prepareStatement(sql)) {
+        for (int i = 0; i < args.length; i++) p.setObject(i + 1, args[i]);
+        List<Delivery> out = new ArrayList<>();
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) out.add(row(rs));
+        }
+        return out;
+      }
+    });
+  }
+
+  private static Delivery row(ResultSet rs) throws SQLException {
+    return new Delivery(rs.getString("id"), rs.getString("event_id"), rs.getString("endpoint_id"), rs.getString("event_type"),
+        DeliveryStatus.fromWire(rs.getString("status")), rs.getInt("attempts"), getInstant(rs, "next_attempt_at"),
+        getInt(rs, "last_status"), rs.getString("last_error"), rs.getBytes("payload"), getInstant(rs, "created_at"),
+        getInstant(rs, "updated_at"));
+  }
+}
