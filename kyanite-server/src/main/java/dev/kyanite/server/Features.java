@@ -14,7 +14,8 @@ public final class Features {
         new KeysFeature(),
         new dev.kyanite.server.ingest.IngestFeature(),
         // before delivery: its workers call the rules pipeline and endpoint filters
-        new dev.kyanite.server.rules.RulesFeature()
+        new dev.kyanite.server.rules.RulesFeature(),
+        new dev.kyanite.server.delivery.DeliveryFeature()
         );
   }
 }

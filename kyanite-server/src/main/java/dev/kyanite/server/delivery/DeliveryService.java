@@ -153,6 +153,16 @@ public final class DeliveryService implements AutoCloseable {
     return Optional.of(again);
   }
 
+  /** The lane of an endpoint (state for the API), or null when it has none. */
+  EndpointChannel lane(String endpointId) {
+    return registry.channel(endpointId).orElse(null);
+  }
+
+  /** The metadata store this engine writes to. */
+  public MetadataStore store() {
+    return store;
+  }
+
   public DeliveryMetrics metrics() {
     return metrics;
   }

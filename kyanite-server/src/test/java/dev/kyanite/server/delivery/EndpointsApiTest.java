@@ -1,0 +1,180 @@
+package dev.kyanite.server.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.standardwebhooks.Webhook;
+import dev.kyanite.core.event.EventCodec;
+import dev.kyanite.server.TestServer;
+import io.vertx.core.Vertx;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The endpoints and deliveries APIs on a real server, with events posted through ingest. */
+class EndpointsApiTest {
+  private static Vertx vertx;
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    server = TestServer.start(Map.of("delivery.allow-private-targets", true, "delivery.retry-schedule", "300ms",
+        "delivery.overload-min-delay", "0s"));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    vertx.close();
+  }
+
+  static JsonNode json(HttpResponse<String> r) {
+    try {
+      return EventCodec.mapper().readTree(r.body());
+    } catch (Exception e) {
+      throw new AssertionError("not JSON: " + r.body(), e);
+    }
+  }
+
+  static HttpResponse<String> patch(TestServer s, String path, String body) {
+    return s.send(HttpRequest.newBuilder(s.uri(path)).header("Content-Type", "application/json")
+        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)), s.adminKey());
+  }
+
+  @Test
+  void createsAnEndpointShowingItsSecretOnceThenReadsChangesRotatesAndDeletesIt() {
+    HttpResponse<String> created = server.postJson("/v1/endpoints", server.adminKey(),
+        "{\"url\":\"https://hooks.example.com/in\",\"event_types\":[\"order.*\"],\"description\":\"orders\","
+            + "\"retry_schedule\":[\"5s\",\"1m\"],\"headers\":{\"X-Tenant\":\"t1\"},\"rate_limit\":20}");
+    assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    JsonNode ep = json(created);
+    String id = ep.get("id").asText();
+    assertThat(id).startsWith("ep_");
+    assertThat(ep.get("secret").asText()).startsWith("whsec_");
+    assertThat(created.headers().firstValue("Location")).contains("/v1/endpoints/" + id);
+    assertThat(ep.get("max_in_flight").asInt()).isEqualTo(16);
+    assertThat(ep.get("timeout_ms").asInt()).isEqualTo(15_000);
+    assertThat(ep.get("retry_schedule").toString()).isEqualTo("[\"5s\",\"1m\"]");
+
+    JsonNode got = json(server.get("/v1/endpoints/" + id, server.adminKey()));
+    assertThat(got.has("secret")).isFalse();
+    assertThat(got.get("headers").get("X-Tenant").asText()).isEqualTo("t1");
+    assertThat(json(server.get("/v1/endpoints", server.adminKey())).get("endpoints").findValuesAsText("id")).contains(id);
+    assertThat(json(server.get("/v1/endpoints/" + id + "/secret", server.adminKey())).get("secret").asText())
+        .isEqualTo(ep.get("secret").asText());
+
+    HttpResponse<String> patched = patch(server, "/v1/endpoints/" + id, "{\"enabled\":false,\"description\":null,\"rate_limit\":null}");
+    assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+    assertThat(json(patched).get("enabled").asBoolean()).isFalse();
+    assertThat(json(patched).get("disabled_reason").asText()).isEqualTo("manual");
+    assertThat(json(patched).get("description").isNull()).isTrue();
+    assertThat(json(patched).get("url").asText()).isEqualTo("https://hooks.example.com/in");
+
+    HttpResponse<String> rotated = server.postJson("/v1/endpoints/" + id + "/rotate-secret", server.adminKey(), "");
+    assertThat(rotated.statusCode()).isEqualTo(200);
+    assertThat(json(rotated).get("secret").asText()).startsWith("whsec_").isNotEqualTo(ep.get("secret").asText());
+    assertThat(json(rotated).get("previous_secret_expires_at").asText()).isNotEmpty();
+
+    assertThat(server.delete("/v1/endpoints/" + id, server.adminKey()).statusCode()).isEqualTo(204);
+    assertThat(server.get("/v1/endpoints/" + id, server.adminKey()).statusCode()).isEqualTo(404);
+    assertThat(server.delete("/v1/endpoints/" + id, server.adminKey()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void rejectsBadUrlsHeaderInjectionReservedHeadersAndUnknownMembersWithPointers() {
+    record Case(String body, String pointer) {}
+    for (Case c : new Case[] {
+        new Case("{\"url\":\"ftp://x.example/\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"https://user:pw@x.example/\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[]}", "/event_types"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"a b\"]}", "/event_types/0"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"headers\":{\"X-A\":\"v\\r\\nX-Evil: 1\"}}", "/headers/X-A"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"headers\":{\"webhook-signature\":\"v1,x\"}}",
+            "/headers/webhook-signature"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"headers\":{\"Transfer-Encoding\":\"chunked\"}}",
+            "/headers/Transfer-Encoding"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"retry_schedule\":[\"soon\"]}", "/retry_schedule/0"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"max_in_flight\":0}", "/max_in_flight"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"colour\":\"red\"}", "/colour"),
+        new Case("{\"event_types\":[\"*\"]}", "/url")}) {
+      HttpResponse<String> r = server.postJson("/v1/endpoints", server.adminKey(), c.body());
+      assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
+      assertThat(json(r).get("errors").findValuesAsText("pointer")).as(c.body()).contains(c.pointer());
+    }
+    assertThat(server.postJson("/v1/endpoints", server.adminKey(), "{nope").statusCode()).isEqualTo(400);
+    assertThat(server.postJson("/v1/endpoints", null, "{}").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void privateTargetsAreRefusedAtRegistrationByDefault() {
+    try (TestServer strict = TestServer.start(Map.of())) {
+      for (String url : new String[] {"http://127.0.0.1:9/x", "http://169.254.169.254/latest/meta-data", "http://[::1]/x",
+          "http://10.0.0.7/x", "http://localhost/x"}) {
+        HttpResponse<String> r = strict.postJson("/v1/endpoints", strict.adminKey(),
+            "{\"url\":\"" + url + "\",\"event_types\":[\"*\"]}");
+        assertThat(r.statusCode()).as(url).isEqualTo(400);
+        assertThat(json(r).get("errors").get(0).get("keyword").asText()).as(url).isEqualTo("ssrf");
+      }
+    }
+  }
+
+  @Test
+  void anIngestedEventIsDeliveredSignedAndShowsItsDeliveryOnTheEventAndTheDeliveriesApi() throws Exception {
+    Receiver ok = new Receiver(vertx);
+    Receiver failing = new Receiver(vertx);
+    failing.behaviour = r -> Receiver.Answer.of(500);
+    try {
+      JsonNode good = json(server.postJson("/v1/endpoints", server.adminKey(),
+          "{\"url\":\"" + ok.url() + "\",\"event_types\":[\"invoice.*\"]}"));
+      JsonNode bad = json(server.postJson("/v1/endpoints", server.adminKey(),
+          "{\"url\":\"" + failing.url() + "\",\"event_types\":[\"invoice.paid\"]}"));
+      HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"invoice.paid\",\"data\":{\"n\":7}}");
+      assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
+      String eventId = json(ack).get("id").asText();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> ok.received.size() == 1);
+      Receiver.Received got = ok.all().get(0);
+      new Webhook(good.get("secret").asText()).verify(got.body(), got.headerMap());
+      assertThat(json(got.body()).get("id").asText()).isEqualTo(eventId);
+
+      String failedId = WebhookSigner.messageId(eventId, bad.get("id").asText());
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + failedId, server.adminKey()).body()
+          .contains("\"status\":\"failed\""));
+      JsonNode page = json(server.get("/v1/deliveries?status=failed&endpoint=" + bad.get("id").asText(), server.adminKey()));
+      assertThat(page.get("deliveries").findValuesAsText("id")).containsExactly(failedId);
+      assertThat(json(server.get("/v1/deliveries/" + failedId, server.adminKey())).get("attempts_log")).hasSize(2);
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> {
+        JsonNode ev = json(server.get("/v1/events/" + eventId, server.adminKey()));
+        return ev.get("status").asText().equals("processed") && ev.get("deliveries").size() == 2;
+      });
+      JsonNode ev = json(server.get("/v1/events/" + eventId, server.adminKey()));
+      java.util.List<String> statuses = new java.util.ArrayList<>();
+      ev.get("deliveries").forEach(d -> statuses.add(d.get("status").asText()));
+      assertThat(statuses).containsExactlyInAnyOrder("delivered", "failed");
+
+      failing.behaviour = r -> Receiver.Answer.of(200);
+      HttpResponse<String> retried = server.postJson("/v1/deliveries/" + failedId + "/retry", server.adminKey(), "");
+      assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + failedId, server.adminKey()).body()
+          .contains("\"status\":\"delivered\""));
+      assertThat(server.postJson("/v1/deliveries/" + failedId + "/retry", server.adminKey(), "").statusCode()).isEqualTo(409);
+      assertThat(server.postJson("/v1/deliveries/msg_nope/retry", server.adminKey(), "").statusCode()).isEqualTo(404);
+      assertThat(server.get("/v1/deliveries?status=bogus", server.adminKey()).statusCode()).isEqualTo(400);
+    } finally {
+      ok.close();
+      failing.close();
+    }
+  }
+
+  private static JsonNode json(String s) throws Exception {
+    return EventCodec.mapper().readTree(s);
+  }
+}
