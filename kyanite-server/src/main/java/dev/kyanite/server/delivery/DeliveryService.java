@@ -106,16 +106,21 @@ public final class DeliveryService implements AutoCloseable {
    * {@code routeTo} when the rules set it, and whose filter (if any) passes. Empty when dropped.
    */
   public List<Lane> route(PipelineResult result) {
-    if (result.dropped()) return List.of();
+    boolean deadLetter = result.deadLettered();
+    if (result.dropped() && !deadLetter) return List.of();
     Event e = result.event();
     List<EndpointChannel> candidates = registry.matching(e.type());
     if (candidates.isEmpty()) return List.of();
     List<Lane> lanes = new ArrayList<>(candidates.size());
     for (EndpointChannel c : candidates) {
       Endpoint ep = c.endpoint();
+      if (deadLetter) {
+        lanes.add(new Lane(c, result.deadLetter())); // recorded as failed for every endpoint it would have reached
+        continue;
+      }
       if (result.routeTo() != null && !result.routeTo().contains(ep.id())) continue;
       if (ep.filter() != null && !filter.matches(ep, e)) continue;
-      lanes.add(new Lane(c));
+      lanes.add(new Lane(c, null));
     }
     return lanes;
   }
@@ -129,7 +134,15 @@ public final class DeliveryService implements AutoCloseable {
     Instant now = clock.instant();
     for (Lane lane : lanes) {
       String msgId = WebhookSigner.messageId(event.id(), lane.channel.endpoint().id());
-      lane.channel.submit(new DeliveryTask(msgId, event.id(), event.type(), body, 1, now, true, onSettled));
+      DeliveryTask task = new DeliveryTask(msgId, event.id(), event.type(), body, 1, now, true, onSettled);
+      if (lane.deadLetter != null) {
+        // a custom processor failed: a dead letter the operator can retry once the processor is fixed
+        writer.durable(task.row(lane.endpointId(), DeliveryStatus.FAILED, 0, null, null,
+            "processor: " + lane.deadLetter, now), null).thenRun(task::settle);
+        metrics.onFailed();
+      } else {
+        lane.channel.submit(task);
+      }
     }
   }
 
@@ -215,9 +228,11 @@ public final class DeliveryService implements AutoCloseable {
   /** An endpoint an event is routed to (opaque to workers). */
   public static final class Lane {
     private final EndpointChannel channel;
+    private final String deadLetter;
 
-    private Lane(EndpointChannel channel) {
+    private Lane(EndpointChannel channel, String deadLetter) {
       this.channel = channel;
+      this.deadLetter = deadLetter;
     }
 
     public String endpointId() {
