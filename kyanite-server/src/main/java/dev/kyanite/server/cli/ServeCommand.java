@@ -42,6 +42,9 @@ public final class ServeCommand implements Callable<Integer> {
   boolean tlsSelfSigned;
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Set any configuration key, e.g. --set http.access-log=false")
   Map<String, String> set = new LinkedHashMap<>();
+  @Option(names = "--exit-when-ready", hidden = true,
+      description = "Start, log the start-up timings, then shut down (for start-up measurements and CDS training)")
+  boolean exitWhenReady;
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -72,9 +75,14 @@ public final class ServeCommand implements Callable<Integer> {
       return 1;
     }
     Instant jvmStart = ProcessHandle.current().info().startInstant().orElse(null);
-    LOG.info("Kyanite ready on {}://{}:{} (data dir {}){}", server.tls() ? "https" : "http", config.get(ServerKeys.HOST),
+    LOG.info("Kyanite ready on {}://{}:{} (data dir {}){} [{}]", server.tls() ? "https" : "http", config.get(ServerKeys.HOST),
         server.port(), config.get(ServerKeys.DATA_DIR).toAbsolutePath(),
-        jvmStart == null ? "" : ", " + Duration.between(jvmStart, Instant.now()).toMillis() + " ms after JVM start");
+        jvmStart == null ? "" : ", " + Duration.between(jvmStart, Instant.now()).toMillis() + " ms after JVM start",
+        server.startPhases());
+    if (exitWhenReady) {
+      server.close();
+      return 0;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runnable stop = () -> {
       LOG.info("shutting down: draining in-flight requests");

@@ -1,6 +1,7 @@
 package dev.kyanite.server.ops;
 
 import dev.kyanite.server.config.ConfigKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -26,15 +27,26 @@ public final class Metrics {
     return List.of(PUBLIC);
   }
 
+  /** An empty registry; {@link #bindJvm} adds the JVM and process meters. */
   public static PrometheusMeterRegistry newRegistry() {
-    PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  }
+
+  /**
+   * Binds JVM memory, GC, threads, class loading, CPU, uptime and file-descriptor meters. Slow the
+   * first time (JMX); the server calls it off the startup path.
+   *
+   * @return closes the GC listener
+   */
+  public static AutoCloseable bindJvm(MeterRegistry r) {
     new JvmMemoryMetrics().bindTo(r);
-    new JvmGcMetrics().bindTo(r);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(r);
     new JvmThreadMetrics().bindTo(r);
     new ClassLoaderMetrics().bindTo(r);
     new ProcessorMetrics().bindTo(r);
     new UptimeMetrics().bindTo(r);
     new FileDescriptorMetrics().bindTo(r);
-    return r;
+    return gc;
   }
 }

@@ -58,8 +58,16 @@ public final class OpsFeature implements Feature {
       }
     }));
 
-    Buffer openApi = OpenApi.build(ctx.features()).toBuffer();
-    router.get("/openapi.json").handler(rc -> rc.response().putHeader("Content-Type", "application/json").end(openApi));
+    // Built on first request (off the event loop): keeps JSON parsing off the startup path.
+    java.util.concurrent.atomic.AtomicReference<io.vertx.core.Future<Buffer>> openApi = new java.util.concurrent.atomic.AtomicReference<>();
+    router.get("/openapi.json").handler(rc -> {
+      io.vertx.core.Future<Buffer> doc = openApi.get();
+      if (doc == null || doc.failed()) {
+        openApi.compareAndSet(doc, ctx.executeBlocking(() -> OpenApi.build(ctx.features()).toBuffer()));
+        doc = openApi.get();
+      }
+      doc.onSuccess(b -> rc.response().putHeader("Content-Type", "application/json").end(b)).onFailure(rc::fail);
+    });
 
     PrometheusMeterRegistry prom = (PrometheusMeterRegistry) ctx.metrics();
     var metrics = router.get("/metrics");

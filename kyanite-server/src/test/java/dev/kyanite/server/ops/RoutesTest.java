@@ -89,8 +89,11 @@ class RoutesTest {
 
   @Test
   void metricsNeedAdminAndExposeJvmMetrics() {
-    HttpResponse<String> r = server.get("/metrics", server.adminKey());
-    assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("jvm_memory_used_bytes", "kyanite_http_responses_total", "process_cpu_usage");
+    // JVM meters are bound just after start, off the start-up path
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+      HttpResponse<String> r = server.get("/metrics", server.adminKey());
+      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(r.body()).contains("jvm_memory_used_bytes", "kyanite_http_responses_total", "process_cpu_usage");
+    });
   }
 }
