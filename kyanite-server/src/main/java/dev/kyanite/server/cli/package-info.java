@@ -1,0 +1,2 @@
+/** The {@code kyanite} command line (picocli). */
+package dev.kyanite.server.cli;
