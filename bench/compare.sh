@@ -86,12 +86,14 @@ fi
 # env of a config key whose name matches a pattern, from `kyanite config` (key | type | default | env | meaning)
 CONFIG_TABLE=$(java -jar "$JAR" config 2>/dev/null || true)
 config_env() {
-  echo "$CONFIG_TABLE" | awk -F'|' -v re="$1" '$2 ~ re { gsub(/[` ]/, "", $5); print $5; exit }'
+  echo "$CONFIG_TABLE" | sed 's/\\|/\//g' | awk -F'|' -v re="$1" '$2 ~ re { gsub(/[` ]/, "", $5); print $5; exit }'
 }
 if [ "$SERVE_ENV" = auto ]; then
   # the per-request access log line is for operations, not for a throughput figure (its doc says so)
   SERVE_ENV=""
   e=$(config_env 'http\.access-log'); [ -n "$e" ] && SERVE_ENV="$e=false"
+  # (b) is "fsync=always": the default, said explicitly so that a changed default shows here
+  e=$(config_env '`log\.fsync`'); [ -n "$e" ] && SERVE_ENV="$SERVE_ENV $e=always"
 fi
 if [ "$E2E_ENV" = auto ]; then
   # the receiver listens on 127.0.0.1: the e2e server must allow private/loopback webhook targets

@@ -60,7 +60,7 @@ final class BenchRun {
       for (int i = 0; i < spec.threads(); i++) {
         int share = spec.connections() / spec.threads() + (i < spec.connections() % spec.threads() ? 1 : 0);
         Generator g = new Generator(spec, share, spec.rate() / spec.threads(), bodies, stats, tracker);
-        vertx.deployVerticle(g).await(10, TimeUnit.SECONDS);
+        vertx.deployVerticle(g).await(spec.timeout().toMillis() + 5000, TimeUnit.MILLISECONDS);
         generators.add(g);
       }
 

@@ -78,6 +78,10 @@ final class Generator extends VerticleBase {
     // no per-request timeout (a timer per request costs); the connection idle timeout covers it
     thread = Thread.currentThread();
     connections = new SlotConnections(client, spec, concurrency, request);
+    return connections.openAll().onSuccess(v -> begin());
+  }
+
+  private void begin() {
     if (rate > 0) {
       pacer = new Pacer(System.nanoTime(), rate);
       idle = new int[concurrency];
@@ -90,7 +94,6 @@ final class Generator extends VerticleBase {
         send(i, System.nanoTime());
       }
     }
-    return Future.succeededFuture();
   }
 
   /** Stops sending; the future completes when the requests in flight have finished. */

@@ -30,6 +30,18 @@ final class SlotConnections {
     this.opening = new Future[n];
   }
 
+  /**
+   * Opens every connection up front, so that connection set-up is not part of the measured
+   * latencies; completes when all are open (or failed: failed ones are retried on use).
+   */
+  Future<Void> openAll() {
+    java.util.List<Future<HttpClientConnection>> all = new java.util.ArrayList<>();
+    for (int i = 0; i < open.length; i++) {
+      all.add(open(i));
+    }
+    return Future.join(all).otherwiseEmpty().mapEmpty();
+  }
+
   /** A request on the slot's connection (opening it first if needed). */
   Future<HttpClientRequest> request(int slot) {
     int i = slot % open.length;
@@ -37,6 +49,10 @@ final class SlotConnections {
     if (c != null) {
       return c.request(request);
     }
+    return open(i).compose(conn -> conn.request(request));
+  }
+
+  private Future<HttpClientConnection> open(int i) {
     Future<HttpClientConnection> f = opening[i];
     if (f == null) {
       f = client.connect(connect).onComplete(ar -> {
@@ -53,6 +69,6 @@ final class SlotConnections {
       });
       opening[i] = f;
     }
-    return f.compose(conn -> conn.request(request));
+    return f;
   }
 }
