@@ -23,6 +23,9 @@ public interface EventIndexStore {
   /** The event last ingested under this idempotency key, if it is still remembered. */
   Optional<IndexedEvent> findByIdempotencyKey(String key);
 
+  /** Calls {@code action} with every remembered idempotency key of an event received at or after {@code since}. */
+  void forEachIdempotencyKey(Instant since, java.util.function.Consumer<String> action);
+
   /**
    * Forgets idempotency keys of events received before {@code cutoff} (the event index itself is
    * kept).

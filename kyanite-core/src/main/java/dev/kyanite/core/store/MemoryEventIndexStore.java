@@ -39,6 +39,15 @@ final class MemoryEventIndexStore implements EventIndexStore {
   }
 
   @Override
+  public void forEachIdempotencyKey(Instant since, java.util.function.Consumer<String> action) {
+    List<String> keys;
+    synchronized (this) {
+      keys = byKey.values().stream().filter(e -> !e.receivedAt().isBefore(since)).map(IndexedEvent::idempotencyKey).toList();
+    }
+    keys.forEach(action);
+  }
+
+  @Override
   public synchronized long pruneIdempotencyKeys(Instant cutoff) {
     int before = byKey.size();
     byKey.values().removeIf(e -> e.receivedAt().isBefore(cutoff));

@@ -84,6 +84,15 @@ public abstract class EventIndexStoreContract {
   }
 
   @Test
+  void streamsTheKeysReceivedSinceAnInstant() {
+    EventIndexStore s = store.eventIndex();
+    s.putAll(List.of(ev("a", 0, 0, T0, "old"), ev("b", 0, 1, T0.plusSeconds(10), "new"), ev("c", 0, 2, T0.plusSeconds(20), null)));
+    List<String> keys = new java.util.ArrayList<>();
+    s.forEachIdempotencyKey(T0.plusSeconds(5), keys::add);
+    assertThat(keys).containsExactly("new");
+  }
+
+  @Test
   void pruningBelowAPositionDropsOnlyThatPartitionsOlderEntries() {
     EventIndexStore s = store.eventIndex();
     s.putAll(List.of(ev("a", 0, 0, T0, null), ev("b", 0, 1, T0, null), ev("c", 0, 2, T0, null), ev("d", 1, 0, T0, null)));

@@ -32,6 +32,7 @@ final class EventIndexer implements AutoCloseable {
   private final EventLog log;
   private final EventIndexStore store;
   private final IdempotencyTable table;
+  private final KeyFilter keys;
   private final Clock clock;
   private final Duration window;
   private final AtomicLongArray next;
@@ -39,7 +40,8 @@ final class EventIndexer implements AutoCloseable {
   private Thread thread;
   private Instant lastPrune = Instant.MIN;
 
-  EventIndexer(EventLog log, EventIndexStore store, IdempotencyTable table, Clock clock, Duration window) {
+  EventIndexer(EventLog log, EventIndexStore store, IdempotencyTable table, KeyFilter keys, Clock clock, Duration window) {
+    this.keys = keys;
     this.log = log;
     this.store = store;
     this.table = table;
@@ -49,8 +51,12 @@ final class EventIndexer implements AutoCloseable {
     for (int p = 0; p < log.partitions(); p++) next.set(p, log.committed(GROUP, p));
   }
 
-  /** Indexes everything appended so far (blocking); call before reporting ready. */
+  /**
+   * Loads the known idempotency keys into the filter and indexes everything appended so far
+   * (blocking); call before reporting ready.
+   */
   void catchUp() {
+    store.forEachIdempotencyKey(clock.instant().minus(window), keys::add);
     for (int p = 0; p < next.length(); p++) {
       long end = log.endPosition(p);
       while (position(p) < end) {
@@ -104,6 +110,7 @@ final class EventIndexer implements AutoCloseable {
       try {
         LogHeader h = LogHeader.read(r.payload());
         batch.add(new IndexedEvent(h.id(), p, r.position(), h.receivedAt(), h.idempotencyKey(), h.bodyHash()));
+        if (h.idempotencyKey() != null) keys.add(h.idempotencyKey());
       } catch (IllegalArgumentException e) {
         LOG.warn("skipping unreadable record at partition {} position {}: {}", p, r.position(), e.getMessage());
       }

@@ -69,12 +69,13 @@ public final class IngestFeature implements Feature {
     MetadataStore store = ctx.store();
     schemas = new SchemaCatalog(store.schemas(), ctx.clock());
     table = new IdempotencyTable(log.partitions());
-    ingestor = new Ingestor(log, schemas, store.eventIndex(), table, settings, ctx.clock(),
+    KeyFilter keys = new KeyFilter();
+    ingestor = new Ingestor(log, schemas, store.eventIndex(), table, keys, settings, ctx.clock(),
         r -> ctx.blockingExecutor().executeBlocking(() -> {
           r.run();
           return null;
         }, false));
-    indexer = new EventIndexer(log, store.eventIndex(), table, ctx.clock(), settings.idempotencyWindow());
+    indexer = new EventIndexer(log, store.eventIndex(), table, keys, ctx.clock(), settings.idempotencyWindow());
     lookup = new EventLookup(log, store.eventIndex(), indexer);
     lookup.statusSource(statusSource);
     EventsHandler events = new EventsHandler(ingestor, rc -> {

@@ -34,6 +34,7 @@ final class Ingestor {
   private final SchemaCatalog schemas;
   private final EventIndexStore index;
   private final IdempotencyTable table;
+  private final KeyFilter keys;
   private final InFlightLimiter limiter;
   private final Partitioner partitioner;
   private final IngestSettings settings;
@@ -41,8 +42,9 @@ final class Ingestor {
   private final Executor blocking;
   private volatile String durability = "fsync";
 
-  Ingestor(EventLog log, SchemaCatalog schemas, EventIndexStore index, IdempotencyTable table, IngestSettings settings,
-      Clock clock, Executor blocking) {
+  Ingestor(EventLog log, SchemaCatalog schemas, EventIndexStore index, IdempotencyTable table, KeyFilter keys,
+      IngestSettings settings, Clock clock, Executor blocking) {
+    this.keys = keys;
     this.log = log;
     this.schemas = schemas;
     this.index = index;
@@ -124,8 +126,10 @@ final class Ingestor {
       switch (c.kind()) {
         case NEW -> {
           it.claimed = true;
-          if (unknown == null) unknown = new ArrayList<>();
-          unknown.add(it);
+          if (keys.mightContain(it.idemKey)) { // otherwise certainly new: no index lookup
+            if (unknown == null) unknown = new ArrayList<>();
+            unknown.add(it);
+          }
         }
         case REPLAY -> replay(it, c.done().eventId(), c.done().receivedAt());
         case CONFLICT -> it.rejection = IngestProblems.keyReused();
@@ -219,6 +223,7 @@ final class Ingestor {
           it.acceptedId = it.event.id();
           it.acceptedAt = it.event.receivedAt();
           if (it.claimed) {
+            keys.add(it.idemKey);
             table.complete(new IdempotencyTable.Done(it.idemKey, it.acceptedId, it.acceptedAt, it.hash, partition,
                 r.firstPosition() + i));
           }

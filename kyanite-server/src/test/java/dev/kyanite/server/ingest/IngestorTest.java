@@ -26,7 +26,7 @@ class IngestorTest {
   private final IdempotencyTable table = new IdempotencyTable(2);
 
   private Ingestor ingestor(IngestSettings settings) {
-    return new Ingestor(log, new SchemaCatalog(store.schemas(), Clock.systemUTC()), store.eventIndex(), table, settings,
+    return new Ingestor(log, new SchemaCatalog(store.schemas(), Clock.systemUTC()), store.eventIndex(), table, new KeyFilter(), settings,
         Clock.systemUTC(), Runnable::run);
   }
 

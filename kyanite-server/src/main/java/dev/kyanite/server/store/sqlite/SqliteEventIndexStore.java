@@ -90,6 +90,20 @@ final class SqliteEventIndexStore implements EventIndexStore {
   }
 
   @Override
+  public void forEachIdempotencyKey(Instant since, java.util.function.Consumer<String> action) {
+    db.read(c -> {
+      try (PreparedStatement p = c.prepareStatement("SELECT key FROM idempotency_keys WHERE received_at >= ?")) {
+        p.setLong(1, nanos(since));
+        p.setFetchSize(10_000);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) action.accept(rs.getString(1));
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
   public long pruneIdempotencyKeys(Instant cutoff) {
     return db.write(c -> {
       try (PreparedStatement p = c.prepareStatement("DELETE FROM idempotency_keys WHERE received_at < ?")) {
