@@ -200,4 +200,27 @@ public abstract class MetadataStoreContract {
       assertThat(again.eventIndex().findByIdempotencyKey("k")).contains(e);
     }
   }
+
+  @Nested
+  class Deliveries extends DeliveryStoresContract {
+    @Override
+    protected MetadataStore openStore() {
+      return store;
+    }
+
+    @Test
+    void endpointsScheduledDeliveriesAndAttemptsSurviveAReopen() {
+      Instant t = Instant.parse("2026-05-06T07:08:09.123456789Z");
+      Delivery d = new Delivery("msg_1", "evt_1", "ep_1", "order.created", DeliveryStatus.RETRYING, 1, t, 503, "http",
+          new byte[] {'{', '}'}, t, t);
+      Attempt a = new Attempt("att_1", "msg_1", "evt_1", "ep_1", 1, t, 12, 503, "http", "busy");
+      store.endpoints().create(endpoint("ep_1"));
+      store.deliveries().upsertAll(List.of(d));
+      store.attempts().appendAll(List.of(a));
+      MetadataStore again = reopened();
+      assertThat(again.endpoints().find("ep_1")).contains(endpoint("ep_1"));
+      assertThat(again.deliveries().due(t, Set.of(), 10)).singleElement().usingRecursiveComparison().isEqualTo(d);
+      assertThat(again.attempts().forDelivery("msg_1")).containsExactly(a);
+    }
+  }
 }
