@@ -118,7 +118,7 @@ final class BenchRun {
         double drained = awaitDeliveries(tracker);
         tracker.sample();
         e2eResult = new BenchResult.E2e(receiver.url(), endpoint.id(), tracker.windowReceipts.sum(),
-            drained, tracker.summary(), tracker.measured().copy());
+            drained, tracker.span(), tracker.summary(), tracker.measured().copy());
       }
       return new BenchResult(spec, seconds, requests, events, errors, latency, cpuSeconds, e2eResult);
     } finally {

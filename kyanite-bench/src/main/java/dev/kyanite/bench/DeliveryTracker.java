@@ -38,6 +38,8 @@ final class DeliveryTracker implements Generator.AckListener {
   final LongAdder windowReceipts = new LongAdder();
   final LongAdder badSignatures = new LongAdder();
   private volatile boolean window;
+  private final java.util.concurrent.atomic.AtomicLong firstAck = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong lastReceipt = new java.util.concurrent.atomic.AtomicLong();
 
   DeliveryTracker(Mode mode) {
     this.mode = mode;
@@ -61,6 +63,7 @@ final class DeliveryTracker implements Generator.AckListener {
 
   void acked(String id, long nanos, boolean measuredAck) {
     acked.increment();
+    firstAck.compareAndSet(0, nanos);
     tracks.compute(id, (k, t) -> {
       Track track = t == null ? new Track() : t;
       track.ackNanos = nanos;
@@ -78,6 +81,7 @@ final class DeliveryTracker implements Generator.AckListener {
   /** A delivery whose signature verified. */
   void received(String id, long nanos) {
     receipts.increment();
+    lastReceipt.accumulateAndGet(nanos, Math::max);
     if (window) {
       windowReceipts.increment();
     }
@@ -103,6 +107,13 @@ final class DeliveryTracker implements Generator.AckListener {
   /** Deliveries received between these calls count towards delivery throughput. */
   void window(boolean open) {
     window = open;
+  }
+
+  /** Seconds from the first ack to the last delivery (0 before both happened). */
+  double span() {
+    long a = firstAck.get();
+    long r = lastReceipt.get();
+    return a == 0 || r == 0 ? 0 : Math.max(0, r - a) / 1e9;
   }
 
   /** Acked events not yet delivered. */

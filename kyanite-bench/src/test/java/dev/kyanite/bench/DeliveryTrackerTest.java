@@ -21,6 +21,7 @@ class DeliveryTrackerTest {
     assertThat(s.missing()).isZero();
     assertThat(s.duplicates()).isZero();
     assertThat(s.delivered()).isEqualTo(2);
+    assertThat(t.span()).isEqualTo(0.003); // first ack at 1 ms, last delivery at 4 ms
   }
 
   @Test
