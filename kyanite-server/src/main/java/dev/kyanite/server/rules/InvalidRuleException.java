@@ -7,8 +7,14 @@ public final class InvalidRuleException extends Exception {
   private final List<RuleProblem> problems;
 
   public InvalidRuleException(List<RuleProblem> problems) {
-    super(problems.get(0).pointer() + ": " + problems.get(0).message(), null, false, false);
+    super(describe(problems.get(0)), null, false, false);
     this.problems = List.copyOf(problems);
+  }
+
+  /** "pointer: message (line L, column C)": the position is in the message for callers that only show text. */
+  private static String describe(RuleProblem p) {
+    String where = p.line() == null ? "" : " (line " + p.line() + ", column " + p.column() + ")";
+    return p.pointer() + ": " + p.message() + where;
   }
 
   public List<RuleProblem> problems() {

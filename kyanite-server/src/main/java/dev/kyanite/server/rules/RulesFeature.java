@@ -203,10 +203,6 @@ public final class RulesFeature implements Feature {
       }
       errors.add(m);
     }
-    RuleProblem first = e.problems().get(0);
-    String where = first.line() == null ? "" : " (line " + first.line() + ", column " + first.column() + ")";
-    return Problem.of(400, "invalid-rule", "Invalid rule")
-        .detail(first.pointer() + ": " + first.message() + where)
-        .with("errors", errors);
+    return Problem.of(400, "invalid-rule", "Invalid rule").detail(e.getMessage()).with("errors", errors);
   }
 }
