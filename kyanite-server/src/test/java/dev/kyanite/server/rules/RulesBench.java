@@ -1,0 +1,113 @@
+package dev.kyanite.server.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyanite.core.event.Event;
+import dev.kyanite.core.event.EventCodec;
+import dev.kyanite.core.event.EventPipeline;
+import dev.kyanite.core.event.PipelineResult;
+import dev.kyanite.server.delivery.WebhookPayload;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Throughput of the worker's per-event processing path — decode the log record, run the pipeline,
+ * encode the webhook body — with no rules versus 10 rules of typical size. One thread; rounds
+ * alternate between the two set-ups and the median of each is reported.
+ *
+ * <p>Run: {@code mvn -B -q -o test -pl kyanite-server -am -Dtest=RulesBenchTest -Dkyanite.long=true}
+ * (prints to the test's output file), or this class's {@code main} with the test class path.
+ */
+public final class RulesBench {
+  static final String[] RULES = {
+    "drop-test-traffic={'priority':-100,'match':{'condition':'event.source == \\'qa-bot\\' || (has(event.data.test) && event.data.test == true)'},'actions':['drop']}",
+    "redact-pii={'priority':-50,'actions':[{'redact':['data.customer.email','data.customer.phone']}]}",
+    "big-orders={'match':{'types':['order.*'],'condition':'event.data.amount > 900.0'},'actions':[{'set':{'path':'data.tier','value':'\\'large\\''}}]}",
+    "eu-route={'match':{'types':['order.created'],'condition':'event.data.region == \\'eu\\' && event.data.amount >= 500.0'},'actions':[{'route':['ep_eu','ep_all']}]}",
+    "tenant-acme={'match':{'condition':'event.key == \\'acme\\''},'actions':[{'route':['ep_acme','ep_all']}]}",
+    "strip-internal={'match':{'types':['order.*','invoice.*']},'actions':[{'remove':['data.internal','data.debug']}]}",
+    "users-normalise={'match':{'types':['user.*']},'actions':[{'set':{'path':'data.name','value':'event.data.first + \\' \\' + event.data.last'}}]}",
+    "refund-flag={'match':{'types':['payment.refunded'],'condition':'event.data.amount > 100.0'},'actions':[{'set':{'path':'data.review','value':'true'}}]}",
+    "vip-items={'match':{'types':['order.*'],'condition':'event.data.items.exists(i, i.sku.startsWith(\\'VIP\\'))'},'actions':[{'set':{'path':'data.vip','value':'true'}}]}",
+    "audit-drop={'match':{'types':['audit.*'],'condition':'event.data.level == \\'debug\\''},'actions':['drop']}",
+  };
+
+  private RulesBench() {}
+
+  static List<byte[]> events(int n) {
+    String[] types = {"order.created", "order.updated", "user.created", "payment.refunded", "audit.logged", "invoice.paid"};
+    String[] regions = {"eu", "us", "apac"};
+    List<byte[]> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String data = "{\"amount\":" + (i * 37 % 1200) + ".5,\"currency\":\"EUR\",\"region\":\"" + regions[i % 3] + "\","
+          + "\"customer\":{\"id\":\"c_" + i + "\",\"email\":\"user" + i + "@example.com\",\"phone\":\"+4912345\"},"
+          + "\"first\":\"Ada\",\"last\":\"Lovelace\",\"level\":\"" + (i % 4 == 0 ? "debug" : "info") + "\","
+          + "\"items\":[{\"sku\":\"" + (i % 10 == 0 ? "VIP-1" : "SKU-" + i) + "\",\"qty\":2},{\"sku\":\"SKU-9\",\"qty\":1}],"
+          + "\"internal\":\"x\"}";
+      try {
+        JsonNode d = EventCodec.mapper().readTree(data);
+        Event e = new Event("evt_" + i, types[i % types.length], i % 50 == 0 ? "qa-bot" : "shop", null, Instant.now(),
+            Instant.now(), i % 7 == 0 ? "acme" : "k" + i, d, null, null, null);
+        out.add(EventCodec.encode(e));
+      } catch (Exception ex) {
+        throw new IllegalStateException(ex);
+      }
+    }
+    return out;
+  }
+
+  static RulesEngine tenRules() throws InvalidRuleException {
+    RulesEngine engine = RulesEngine.create(ProcessorRegistry.none(), new SimpleMeterRegistry());
+    List<Rule> rules = new ArrayList<>();
+    for (String nr : RULES) {
+      int eq = nr.indexOf('=');
+      rules.add(engine.compile(nr.substring(0, eq), 1, RuleFixtures.json(nr.substring(eq + 1))));
+    }
+    engine.install(rules, 1);
+    return engine;
+  }
+
+  /** Events per second through decode → pipeline → payload encode for {@code millis}. */
+  static double run(EventPipeline p, List<byte[]> events, long millis) {
+    long sink = 0;
+    long n = 0;
+    long end = System.nanoTime() + millis * 1_000_000;
+    long t0 = System.nanoTime();
+    while (System.nanoTime() < end) {
+      for (int i = 0; i < 1000; i++) {
+        Event e = EventCodec.decode(events.get((int) (n++ % events.size())));
+        PipelineResult r = p.apply(e);
+        if (!r.dropped()) sink += WebhookPayload.encode(r.event()).length;
+      }
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    if (sink == 42) System.out.print(""); // keep the work observable
+    return n / secs;
+  }
+
+  /** @return {none median, rules median} events/s */
+  public static double[] measure(int rounds, long roundMillis) throws InvalidRuleException {
+    List<byte[]> events = events(10_000);
+    EventPipeline none = EventPipeline.identity();
+    EventPipeline ten = tenRules();
+    run(none, events, 2_000); // warm-up both paths
+    run(ten, events, 3_000);
+    double[] a = new double[rounds];
+    double[] b = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      a[r] = run(none, events, roundMillis);
+      b[r] = run(ten, events, roundMillis);
+    }
+    Arrays.sort(a);
+    Arrays.sort(b);
+    return new double[] {a[rounds / 2], b[rounds / 2]};
+  }
+
+  public static void main(String[] args) throws Exception {
+    double[] m = measure(7, 2_000);
+    System.out.printf("rules bench: no rules %.0f events/s, 10 rules %.0f events/s, loss %.1f%%%n",
+        m[0], m[1], 100 * (1 - m[1] / m[0]));
+  }
+}
