@@ -52,6 +52,11 @@ public final class IngestFeature implements Feature {
   }
 
   /** Registers the source of per-endpoint delivery details for {@code GET /v1/events/{id}}. */
+  /** The status source in effect (so another feature can wrap it). */
+  public EventStatusSource statusSource() {
+    return statusSource;
+  }
+
   public void statusSource(EventStatusSource source) {
     this.statusSource = source;
     if (lookup != null) lookup.statusSource(source);

@@ -64,6 +64,27 @@ final class RuleSet {
     return run(active, event, processors, metrics, trace);
   }
 
+  /**
+   * The event as readers may see it: only the {@code redact} and {@code remove} actions of the
+   * matching rules are applied (no drop, set, route or processor), so PII masked for delivery is also
+   * masked in {@code GET /v1/events/{id}}. Counts nothing.
+   */
+  Event redactForRead(Event event) {
+    WorkingEvent w = new WorkingEvent(event);
+    RuleMetrics scratch = RuleMetrics.detached();
+    for (Rule r : active) {
+      if (!r.matchesType(event.type()) || !conditionHolds(r, w, scratch, null)) continue;
+      for (Action a : r.actions()) {
+        if (a instanceof Action.Redact rd) {
+          for (FieldPath p : rd.paths()) w.redact(p, rd.mask());
+        } else if (a instanceof Action.Remove rm) {
+          for (FieldPath p : rm.paths()) w.remove(p);
+        }
+      }
+    }
+    return w.event();
+  }
+
   /** Runs only {@code rule} (dry runs of a single rule, backtests). */
   static PipelineResult evaluateOne(Rule rule, Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
     return run(new Rule[] {rule}, event, processors, metrics, trace);

@@ -57,6 +57,20 @@ public final class RulesEngine implements EventPipeline {
     }
   }
 
+  /**
+   * The event with the {@code redact} and {@code remove} actions of the matching rules applied, for
+   * read APIs ({@code rules.redact-reads}). Never throws: on a bug it returns the event unchanged.
+   */
+  public Event redactForRead(Event event) {
+    RuleSet set = current.get();
+    if (set.isEmpty()) return event;
+    try {
+      return set.redactForRead(event);
+    } catch (RuntimeException e) {
+      return event;
+    }
+  }
+
   /** Compiles a rule without installing it (validation for the API, dry runs). */
   Rule compile(String name, int version, JsonNode json) throws InvalidRuleException {
     return compiler.compile(name, version, json);

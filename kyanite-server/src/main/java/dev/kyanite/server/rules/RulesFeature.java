@@ -2,6 +2,7 @@ package dev.kyanite.server.rules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyanite.core.event.Event;
 import dev.kyanite.core.event.EventCodec;
 import dev.kyanite.core.event.EventPipeline;
 import dev.kyanite.core.store.StoredRule;
@@ -14,6 +15,8 @@ import dev.kyanite.server.config.ConfigKey;
 import dev.kyanite.server.edge.ContentTypes;
 import dev.kyanite.server.edge.Problem;
 import dev.kyanite.server.edge.Problems;
+import dev.kyanite.server.ingest.EventStatusSource;
+import dev.kyanite.server.ingest.IngestFeature;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -106,6 +109,25 @@ public final class RulesFeature implements Feature {
   @Override
   public void start(ServerContext ctx) {
     service.start(ctx.config().get(RulesKeys.POLL_INTERVAL));
+    if (ctx.config().get(RulesKeys.REDACT_READS)) {
+      // every feature is mounted by now: wrap whatever status source (delivery's) ingest already has
+      for (Feature f : ctx.features()) {
+        if (f instanceof IngestFeature ingest) ingest.statusSource(redacting(ingest.statusSource(), engine));
+      }
+    }
+  }
+
+  /** Adds read redaction to {@code GET /v1/events/{id}} after the other status details. */
+  static EventStatusSource redacting(EventStatusSource inner, RulesEngine engine) {
+    return (event, partition, position, response) -> {
+      inner.describe(event, partition, position, response);
+      Event shown = engine.redactForRead(event);
+      if (shown != event) {
+        response.set("data", shown.data());
+        if (shown.subject() != null) response.put("subject", shown.subject());
+        else response.remove("subject");
+      }
+    };
   }
 
   @Override

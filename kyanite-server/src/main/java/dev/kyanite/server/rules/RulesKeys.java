@@ -35,7 +35,10 @@ final class RulesKeys {
       "Comprehension iteration budget (all/exists/map/filter) per evaluation; beyond it the evaluation fails.")
       .check(n -> n >= 1, "at least 1");
 
+  static final ConfigKey<Boolean> REDACT_READS = ConfigKey.bool("rules.redact-reads", false,
+      "Apply the `redact` and `remove` actions of matching rules to `data` in `GET /v1/events/{id}` too (PII stays masked for readers).");
+
   static List<ConfigKey<?>> all() {
-    return List.of(PLUGINS_DIR, PROCESSOR_TIMEOUT, PROCESSOR_FAILURE, POLL_INTERVAL, MAX_EXPRESSION_SIZE, MAX_ITERATIONS);
+    return List.of(REDACT_READS, PLUGINS_DIR, PROCESSOR_TIMEOUT, PROCESSOR_FAILURE, POLL_INTERVAL, MAX_EXPRESSION_SIZE, MAX_ITERATIONS);
   }
 }
