@@ -34,8 +34,10 @@ final class EventsHandler {
   private final EventDecoder decoder;
   private final IngestSettings settings;
   private final Function<RoutingContext, String> keyName;
+  private final IngestMetrics metrics;
 
-  EventsHandler(Ingestor ingestor, Function<RoutingContext, String> keyName) {
+  EventsHandler(Ingestor ingestor, Function<RoutingContext, String> keyName, IngestMetrics metrics) {
+    this.metrics = metrics;
     this.ingestor = ingestor;
     this.decoder = new EventDecoder(ingestor);
     this.settings = ingestor.settings();
@@ -160,12 +162,14 @@ final class EventsHandler {
 
   private void submitOne(RoutingContext rc, Item it) {
     if (it.rejection != null) {
+      metrics.record(it);
       Problems.send(rc, it.rejection.toProblem());
       return;
     }
     Context vctx = Vertx.currentContext();
     ingestor.submit(List.of(it), false).whenComplete((v, err) -> vctx.runOnContext(x -> {
       if (err != null) it.rejection = Ingestor.toRejection(err);
+      metrics.record(it);
       Responses.single(rc, it, ingestor.durability());
     }));
   }
@@ -182,6 +186,7 @@ final class EventsHandler {
         Rejection r = Ingestor.toRejection(err);
         for (Item it : d.items) if (it.pending()) it.rejection = r;
       }
+      metrics.record(d.items);
       Responses.batch(rc, d.items, atomic, ingestor.durability());
     }));
   }

@@ -83,10 +83,11 @@ public final class IngestFeature implements Feature {
     indexer = new EventIndexer(log, store.eventIndex(), table, keys, ctx.clock(), settings.idempotencyWindow());
     lookup = new EventLookup(log, store.eventIndex(), indexer);
     lookup.statusSource(statusSource);
+    IngestMetrics metrics = new IngestMetrics(ctx.metrics(), ingestor.limiter(), indexer, log);
     EventsHandler events = new EventsHandler(ingestor, rc -> {
       Principal p = Authenticator.principal(rc);
       return p == null ? "anonymous" : p.name();
-    });
+    }, metrics);
 
     // The body is read by the ingest handlers themselves (streaming, with their own limits), so
     // the request must stay paused while authentication may look the key up asynchronously.

@@ -56,6 +56,10 @@ final class Ingestor {
     this.blocking = blocking;
   }
 
+  InFlightLimiter limiter() {
+    return limiter;
+  }
+
   IngestSettings settings() {
     return settings;
   }

@@ -92,7 +92,16 @@ final class Responses {
   }
 
   static String location(String id) {
+    if (urlSafe(id)) return "/v1/events/" + id;
     return "/v1/events/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  private static boolean urlSafe(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) return false;
+    }
+    return true;
   }
 
   private static void quote(StringBuilder sb, String s) {

@@ -53,7 +53,16 @@ class IngestApiTest {
     assertThat(e.get("time").asText()).isEqualTo("2026-01-02T02:04:05Z");
     assertThat(e.get("data").get("amount").decimalValue()).isEqualByComparingTo("12.50");
     assertThat(e.get("extensions").get("traceparent").asText()).startsWith("00-4bf92f");
-    assertThat(e.get("status").asText()).isEqualTo("accepted");
+    assertThat(e.get("status").asText()).isIn("accepted", "processed");
+  }
+
+  @Test
+  void ingestCountersAreExposedAsMetrics() {
+    event(s, "{\"type\":\"m.x\",\"data\":1}");
+    event(s, "{\"type\":\"m.x\"}");
+    String m = s.get("/metrics", s.adminKey()).body();
+    assertThat(m).contains("kyanite_ingest_events_total{outcome=\"accepted\"}", "kyanite_ingest_events_total{outcome=\"rejected\"}",
+        "kyanite_ingest_inflight_events", "kyanite_ingest_index_lag");
   }
 
   @Test
