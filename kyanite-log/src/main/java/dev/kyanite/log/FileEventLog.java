@@ -99,15 +99,17 @@ public final class FileEventLog implements EventLog {
   static final class Shared {
     final FileLogOptions options;
     final Path dir;
+    final Segment.ChannelOpener opener;
     private final AtomicLong bytes = new AtomicLong();
     final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
     private volatile boolean full;
 
-    Shared(FileLogOptions options, Path dir) {
+    Shared(FileLogOptions options, Path dir, Segment.ChannelOpener opener) {
       this.options = options;
       this.dir = dir;
+      this.opener = opener;
     }
 
     boolean overBudget(long more) {
@@ -123,7 +125,7 @@ public final class FileEventLog implements EventLog {
     }
   }
 
-  private FileEventLog(Path dir, FileLogOptions options) throws IOException {
+  private FileEventLog(Path dir, FileLogOptions options, Segment.ChannelOpener opener) throws IOException {
     long t0 = System.nanoTime();
     this.dir = dir;
     Files.createDirectories(dir);
@@ -145,7 +147,7 @@ public final class FileEventLog implements EventLog {
       throw new IllegalArgumentException("log at " + dir + " has " + existing + " partitions; options ask for "
           + options.partitions() + " (the partition count is fixed once written)");
     }
-    shared = new Shared(options, dir);
+    shared = new Shared(options, dir, opener);
     partitions = new Partition[options.partitions()];
     List<PartitionRecovery> recoveries = new ArrayList<>();
     try {
@@ -181,8 +183,13 @@ public final class FileEventLog implements EventLog {
    * @throws IllegalArgumentException if the directory holds a log with a different partition count
    */
   public static FileEventLog open(Path dir, FileLogOptions options) {
+    return open(dir, options, Segment.ChannelOpener.DEFAULT);
+  }
+
+  /** {@link #open(Path, FileLogOptions)} with segment channels from {@code opener} (fault injection in tests). */
+  static FileEventLog open(Path dir, FileLogOptions options, Segment.ChannelOpener opener) {
     try {
-      return new FileEventLog(dir, options);
+      return new FileEventLog(dir, options, opener);
     } catch (IOException e) {
       throw new LogException(LogException.Reason.IO, "cannot open log at " + dir + ": " + e, e);
     }

@@ -334,7 +334,7 @@ final class PartitionWriter {
     old.force();
     shared.fsyncs.increment();
     old.writeIndex();
-    Segment fresh = Segment.create(partition.dir, nextPosition);
+    Segment fresh = Segment.create(partition.dir, nextPosition, shared.opener);
     DurableFiles.forceDirectory(partition.dir);
     partition.addSegment(fresh);
     shared.addBytes(old.diskBytes() - old.size());

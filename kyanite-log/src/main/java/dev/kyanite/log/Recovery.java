@@ -53,7 +53,7 @@ final class Recovery {
     }
     int maxFrame = shared.options.maxBatchBytes();
     if (bases.isEmpty()) {
-      Segment first = Segment.create(dir, 0);
+      Segment first = Segment.create(dir, 0, shared.opener);
       DurableFiles.forceDirectory(dir);
       new RecoveryPoint(0, 0, 0).write(dir);
       report.add(new PartitionRecovery(id, 0, 0, 0, 0, 0, 0, false));
@@ -71,7 +71,7 @@ final class Recovery {
     int rebuilt = 0;
     boolean damaged = false;
     for (int i = 0; i < bases.size(); i++) {
-      Segment s = Segment.existing(dir, bases.get(i));
+      Segment s = Segment.existing(dir, bases.get(i), shared.opener);
       if (damaged || s.base != expected) {
         if (!damaged) {
           LOG.log(System.Logger.Level.WARNING, "partition {0}: segment {1} does not start at expected position {2}",

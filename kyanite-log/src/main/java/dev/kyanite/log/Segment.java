@@ -23,7 +23,16 @@ import java.util.List;
 final class Segment {
   private static final int READ_CHUNK = 64 * 1024;
 
+  /** Opens segment files; tests substitute channels that fail on purpose. */
+  @FunctionalInterface
+  interface ChannelOpener {
+    ChannelOpener DEFAULT = FileChannel::open;
+
+    FileChannel open(Path path, java.nio.file.OpenOption... options) throws IOException;
+  }
+
   final long base;
+  private final ChannelOpener opener;
   final Path logPath;
   final Path indexPath;
   private FileChannel channel;
@@ -34,26 +43,27 @@ final class Segment {
   private volatile long lastTimestamp = -1;
   private volatile boolean deleted;
 
-  private Segment(Path dir, long base) {
+  private Segment(Path dir, long base, ChannelOpener opener) {
     this.base = base;
+    this.opener = opener;
     String name = String.format("%020d", base);
     this.logPath = dir.resolve(name + ".log");
     this.indexPath = dir.resolve(name + ".index");
   }
 
-  static Segment create(Path dir, long base) throws IOException {
-    Segment s = new Segment(dir, base);
+  static Segment create(Path dir, long base, ChannelOpener opener) throws IOException {
+    Segment s = new Segment(dir, base, opener);
     // TRUNCATE_EXISTING: a file at this base can only be the leftover of a roll that failed half-way
     // (its positions were never acknowledged), so starting it empty loses nothing.
-    s.channel = FileChannel.open(s.logPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+    s.channel = opener.open(s.logPath, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
         StandardOpenOption.READ, StandardOpenOption.WRITE);
     s.index = new SegmentIndex();
     return s;
   }
 
   /** A segment already on disk; nothing is read until needed. */
-  static Segment existing(Path dir, long base) throws IOException {
-    Segment s = new Segment(dir, base);
+  static Segment existing(Path dir, long base, ChannelOpener opener) throws IOException {
+    Segment s = new Segment(dir, base, opener);
     s.size = Files.size(s.logPath);
     s.written = s.size;
     return s;
@@ -70,7 +80,7 @@ final class Segment {
   synchronized FileChannel channel() throws IOException {
     if (channel == null) {
       if (deleted) throw new java.nio.channels.ClosedChannelException();
-      channel = FileChannel.open(logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      channel = opener.open(logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
     return channel;
   }
