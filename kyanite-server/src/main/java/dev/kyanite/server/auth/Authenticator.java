@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * <p>The presented secret is hashed (SHA-256) and looked up by hash; the stored hash is compared
  * with {@link java.security.MessageDigest#isEqual}. Verified keys are cached in memory by hash, so
  * the hot path never touches the store; a miss (or an entry older than {@code auth.cache-ttl}) is
- * looked up on the blocking executor, never on the event loop. {@link #invalidate} drops a key at
+ * looked up on the blocking executor, never on the event loop (while one request re-verifies an
+ * expired entry, concurrent requests keep using it). {@link #invalidate} drops a key at
  * once, so a key revoked through this process is refused on the very next request. Failed
  * lookups are not cached. Secrets are never logged.
  *
@@ -92,13 +93,15 @@ public final class Authenticator {
     HashKey hk = new HashKey(hash);
     Principal cached = cache.get(hk);
     long now = nanoTime.getAsLong();
-    if (cached != null && now - cached.verifiedAtNanos < ttlNanos) {
+    if (cached != null && (now - cached.verifiedAtNanos < ttlNanos || !cached.refreshing.compareAndSet(false, true))) {
+      // fresh, or expired with a re-verification already running: one lookup per key, not one per request
       admit(rc, cached, scope);
       return;
     }
     long gen = generation.get();
     blocking.<Optional<ApiKey>>executeBlocking(() -> keys.findByHash(hash), false).onComplete(ar -> {
       if (ar.failed()) {
+        if (cached != null) cached.refreshing.set(false);
         LOG.error("API key lookup failed", ar.cause());
         rc.fail(ar.cause());
         return;

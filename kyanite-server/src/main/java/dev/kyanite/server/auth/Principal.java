@@ -13,6 +13,8 @@ public final class Principal {
   private final int scopeMask;
   private final TokenBucket bucket;
   final long verifiedAtNanos;
+  /** Set by the one request that re-verifies an expired cache entry; the others keep using it meanwhile. */
+  final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
   Principal(String id, String name, int scopeMask, TokenBucket bucket, long verifiedAtNanos) {
     this.id = id;

@@ -43,7 +43,7 @@ class SecretsNeverLoggedTest {
         JsonObject k = new JsonObject(s.postJson("/v1/keys", s.adminKey(), "{\"name\":\"n\",\"scopes\":[\"admin\"],\"rate_limit\":1}").body());
         String secret = k.getString("secret");
         secrets.add(secret);
-        s.get("/v1/keys", secret);
+        s.postJson("/v1/events", secret, "{\"type\":\"t.x\",\"data\":{}}");
         s.get("/v1/keys", secret); // rate limited
         s.get("/v1/keys?key=" + "x", "kya_" + "y".repeat(43)); // a wrong key
         s.delete("/v1/keys/" + k.getString("id"), s.adminKey());
