@@ -56,6 +56,7 @@ final class EventIndexer implements AutoCloseable {
    * (blocking); call before reporting ready.
    */
   void catchUp() {
+    for (int p = 0; p < next.length(); p++) rewindToStore(p);
     store.forEachIdempotencyKey(clock.instant().minus(window), keys::add);
     for (int p = 0; p < next.length(); p++) {
       long end = log.endPosition(p);
@@ -121,6 +122,41 @@ final class EventIndexer implements AutoCloseable {
     next.set(p, after);
     table.indexed(p, after);
     return records.size();
+  }
+
+  /**
+   * The group's committed position lives in the log, the entries in the metadata store: if the
+   * store lost its newest transactions (a torn SQLite WAL after a power cut), the committed
+   * position is ahead of what the store holds and those events would never be indexed again.
+   * Per partition the store holds a prefix of the committed batches, so a binary search over the
+   * committed range finds the first missing entry; indexing restarts there (re-adding is harmless).
+   */
+  private void rewindToStore(int p) {
+    long committed = next.get(p);
+    long start = log.startPosition(p);
+    if (committed <= start || indexed(p, committed - 1)) return;
+    long lo = start;
+    long hi = committed - 1; // known missing
+    while (lo < hi) {
+      long mid = lo + (hi - lo) / 2;
+      if (indexed(p, mid)) lo = mid + 1;
+      else hi = mid;
+    }
+    LOG.warn("event index of partition {} lacks positions {}..{} that its committed position covers (the metadata "
+        + "store lost recent writes); re-indexing them", p, lo, committed - 1);
+    next.set(p, lo);
+  }
+
+  private boolean indexed(int p, long position) {
+    List<LogRecord> rs = log.read(p, position, 1, Duration.ZERO);
+    if (rs.isEmpty() || rs.get(0).position() != position) return true; // retention took it: nothing to index
+    String id;
+    try {
+      id = LogHeader.read(rs.get(0).payload()).id();
+    } catch (IllegalArgumentException e) {
+      return true; // unreadable records are skipped by indexing anyway
+    }
+    return store.findById(id).stream().anyMatch(e -> e.partition() == p && e.position() == position);
   }
 
   private void maybePrune() {
