@@ -31,6 +31,8 @@ final class EventLogs {
       "A log segment rolls once its first record is this old.").check(d -> !d.isZero() && !d.isNegative(), "> 0");
   static final ConfigKey<Duration> RETENTION = ConfigKey.duration("log.retention", Duration.ofDays(7),
       "Segments older than this that every consumer group has processed are deleted.");
+  static final ConfigKey<Duration> RETENTION_CHECK = ConfigKey.duration("log.retention-check-interval", Duration.ofMinutes(1),
+      "How often retention looks for deletable segments (0 = never in the background).");
   static final ConfigKey<Long> MAX_BYTES = ConfigKey.bytes("log.max-bytes", 0L,
       "Byte budget of the whole log; appends get `503` rather than grow past it. 0 = only the disk limits.")
       .check(n -> n >= 0, ">= 0");
@@ -38,7 +40,7 @@ final class EventLogs {
   private EventLogs() {}
 
   static List<ConfigKey<?>> keys() {
-    return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, MAX_BYTES);
+    return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, RETENTION_CHECK, MAX_BYTES);
   }
 
   static EventLog open(Config config, Path dataDir, Clock clock) {
@@ -57,6 +59,7 @@ final class EventLogs {
         .segmentBytes(config.get(SEGMENT_BYTES))
         .segmentAge(config.get(SEGMENT_AGE))
         .retentionAge(config.get(RETENTION))
+        .retentionCheckInterval(config.get(RETENTION_CHECK))
         .maxBytes(maxBytes == 0 ? Long.MAX_VALUE : maxBytes)
         .clock(clock)
         .build();

@@ -9,6 +9,7 @@ import dev.kyanite.server.config.Config;
 import dev.kyanite.server.config.ConfigKey;
 import dev.kyanite.server.edge.Edge;
 import dev.kyanite.server.edge.Listener;
+import dev.kyanite.server.edge.SlowClientGuard;
 import dev.kyanite.server.ops.Metrics;
 import dev.kyanite.server.store.sqlite.SqliteMetadataStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -180,7 +181,9 @@ public final class KyaniteServer implements AutoCloseable {
     // servers that ask for the same negative port, so port 0 becomes -1.
     int listenPort = wanted == 0 ? -1 : wanted;
     for (int i = 0; i < instances; i++) {
-      servers.add(bind(vertx.createHttpServer(opts).requestHandler(router), listenPort, host));
+      HttpServer server = SlowClientGuard.install(vertx, vertx.createHttpServer(opts), router,
+          config.get(ServerKeys.HEADER_TIMEOUT).toMillis(), config.get(ServerKeys.BODY_TIMEOUT).toMillis());
+      servers.add(bind(server, listenPort, host));
     }
     port = servers.get(0).actualPort();
     for (HttpServer s : servers) {

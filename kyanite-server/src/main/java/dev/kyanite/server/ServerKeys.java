@@ -25,6 +25,11 @@ public final class ServerKeys {
       "Largest request body accepted; larger bodies get `413`.").check(n -> n > 0, "> 0");
   public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("http.idle-timeout", Duration.ofSeconds(60),
       "Close connections idle for this long (0 = never).");
+  public static final ConfigKey<Duration> HEADER_TIMEOUT = ConfigKey.duration("http.header-timeout", Duration.ofSeconds(10),
+      "Close a connection whose first request line and headers are not complete this long after it was accepted "
+          + "(slowloris; 0 = never).");
+  public static final ConfigKey<Duration> BODY_TIMEOUT = ConfigKey.duration("http.body-timeout", Duration.ofSeconds(60),
+      "Close a connection whose request body is not complete this long after its headers (slow uploads; 0 = never).");
   public static final ConfigKey<Long> MAX_HEADER_SIZE = ConfigKey.bytes("http.max-header-size", 8192L,
       "Largest total size of request headers (HTTP/1.1: `431` beyond).").check(n -> n >= 1024 && n <= 1 << 20, "1KiB..1MiB");
   public static final ConfigKey<Integer> MAX_INITIAL_LINE = ConfigKey.integer("http.max-initial-line", 4096,
@@ -41,7 +46,7 @@ public final class ServerKeys {
       "Threads for blocking work (JDBC, file reads) kept off the event loops.").check(n -> n >= 1, ">= 1");
 
   public static List<ConfigKey<?>> all() {
-    return List.of(PORT, HOST, DATA_DIR, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MAX_BODY, IDLE_TIMEOUT, MAX_HEADER_SIZE,
+    return List.of(PORT, HOST, DATA_DIR, TLS_CERT, TLS_KEY, TLS_SELF_SIGNED, MAX_BODY, IDLE_TIMEOUT, HEADER_TIMEOUT, BODY_TIMEOUT, MAX_HEADER_SIZE,
         MAX_INITIAL_LINE, ACCESS_LOG, INSTANCES, SHUTDOWN_TIMEOUT, STORE, BLOCKING_POOL);
   }
 }

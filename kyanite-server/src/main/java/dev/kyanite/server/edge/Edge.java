@@ -15,6 +15,7 @@ public final class Edge {
   public static void installBefore(Router router, ServerContext ctx) {
     router.route().handler(new RequestIds());
     router.route().handler(new AccessLog(ctx.config().get(ServerKeys.ACCESS_LOG), ctx.metrics()));
+    router.route().handler(new RequestSanity());
   }
 
   /** The failure handler and the error pages (404, 405, …) as problems. */
