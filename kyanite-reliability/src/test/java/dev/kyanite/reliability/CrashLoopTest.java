@@ -35,12 +35,12 @@ class CrashLoopTest {
       server.start();
       boolean delivery = ServerProcess.deliveryAvailable();
       if (delivery) Api.admin(server).createEndpoint(receiver.url());
-      EventWriter writer = new EventWriter(Api.admin(server), Suite.pick(2, 4), "crash").start();
+      EventWriter writer = new EventWriter(Api.admin(server), Suite.pick(2, 3), "crash").start();
       for (int k = 0; k < kills; k++) {
         int before = writer.acked().size();
         long until = System.currentTimeMillis() + 30_000;
         while (writer.acked().size() < before + 20 && System.currentTimeMillis() < until) Thread.sleep(5);
-        Thread.sleep(rnd.nextInt(Suite.pick(300, 2_000)));
+        Thread.sleep(rnd.nextInt(Suite.pick(300, 1_000)));
         server.kill();
         server.start();
         writer.target(Api.admin(server));

@@ -166,6 +166,19 @@ final class ServerProcess implements AutoCloseable {
     }
   }
 
+  /** Open descriptors of the child that are not sockets (files, pipes): what a file leak would grow. */
+  long openNonSockets() throws IOException {
+    try (var s = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+      return s.filter(fd -> {
+        try {
+          return !Files.readSymbolicLink(fd).toString().startsWith("socket:");
+        } catch (IOException e) {
+          return false; // closed while listing
+        }
+      }).count();
+    }
+  }
+
   /** Everything the child has logged so far (all starts). */
   String log() throws IOException {
     return Files.exists(logFile) ? Files.readString(logFile, StandardCharsets.UTF_8) : "";

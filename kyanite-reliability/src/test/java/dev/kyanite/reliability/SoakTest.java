@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SoakTest {
   @TempDir Path dir;
 
-  private record Third(double rate, long p99Micros, double maxHeapMiB, long maxFds) {}
+  private record Third(double rate, long p99Micros, double maxHeapMiB, long maxFds, long maxFileFds) {}
 
   @Test
   void halfLoadStaysFlatAndRetentionDeletesOldSegments() throws Exception {
@@ -51,6 +51,7 @@ class SoakTest {
       List<Queue<Long>> latencies = List.of(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>());
       double[] maxHeap = new double[3];
       long[] maxFds = new long[3];
+      long[] maxFileFds = new long[3];
       AtomicInteger failures = new AtomicInteger();
       AtomicInteger overrun = new AtomicInteger();
       Semaphore inFlight = new Semaphore(256);
@@ -66,6 +67,7 @@ class SoakTest {
         if (now >= nextSample) {
           maxHeap[third] = Math.max(maxHeap[third], Metrics.heapUsedBytes(api) / (1 << 20));
           maxFds[third] = Math.max(maxFds[third], server.openFiles());
+          maxFileFds[third] = Math.max(maxFileFds[third], server.openNonSockets());
           nextSample = now + 1_000_000_000L;
         }
         if (now < next) {
@@ -94,7 +96,7 @@ class SoakTest {
       for (int t = 0; t < 3; t++) {
         long[] l = latencies.get(t).stream().mapToLong(Long::longValue).sorted().toArray();
         thirds.add(new Third(l.length / (seconds / 3.0), l.length == 0 ? 0 : l[Math.max(0, (int) (l.length * 0.99) - 1)],
-            maxHeap[t], maxFds[t]));
+            maxHeap[t], maxFds[t], maxFileFds[t]));
       }
       int deletedSegments = deletedSegments(dir.resolve("log"));
       System.out.printf("soak: %d s at %.0f/s (capacity probe %.0f/s), %d sent, %d failed, %d over the in-flight bound; "
@@ -108,7 +110,9 @@ class SoakTest {
       assertThat(last.p99Micros).as("p99 of the last third (µs) vs the first %d", first.p99Micros)
           .isLessThan(first.p99Micros * 3 + 50_000);
       assertThat(last.maxHeapMiB).as("heap (MiB) of the last third vs the first").isLessThan(first.maxHeapMiB * 1.5 + 32);
-      assertThat(last.maxFds).as("open files of the last third vs the first").isLessThan(first.maxFds + 32);
+      // sockets follow the clients' connection pools; files (segments, indexes, SQLite) must not leak
+      assertThat(last.maxFileFds).as("open non-socket fds of the last third vs the first").isLessThan(first.maxFileFds + 16);
+      assertThat(last.maxFds).as("all open fds of the last third vs the first").isLessThan(first.maxFds + 256);
       assertThat(deletedSegments).as("partitions whose oldest segments retention deleted").isPositive();
     }
   }
