@@ -41,6 +41,7 @@ public final class RulesFeature implements Feature {
   private RulesEngine engine;
   private RuleService service;
   private RuleTester tester;
+  private Replays replays;
 
   @Override
   public String name() {
@@ -104,6 +105,7 @@ public final class RulesFeature implements Feature {
         ? new Reply(204, null) : new Reply(Problems.notFound("no rule named '" + rc.pathParam("name") + "'"))));
     router.post("/v1/rules/test").handler(ctx.bodyHandler()).handler(admin).handler(ContentTypes.require(JSON))
         .handler(rc -> test(rc, ctx));
+    replays = ReplayRoutes.mount(router, ctx, engine);
   }
 
   @Override
@@ -132,6 +134,7 @@ public final class RulesFeature implements Feature {
 
   @Override
   public void stop() {
+    if (replays != null) replays.close();
     if (service != null) service.close();
     if (processors != null) processors.close();
   }

@@ -1,0 +1,138 @@
+package dev.kyanite.server.rules;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyanite.core.event.EventCodec;
+import dev.kyanite.server.Feature;
+import dev.kyanite.server.ServerContext;
+import dev.kyanite.server.auth.Scope;
+import dev.kyanite.server.delivery.DeliveryFeature;
+import dev.kyanite.server.delivery.DeliveryService;
+import dev.kyanite.server.edge.ContentTypes;
+import dev.kyanite.server.edge.Problems;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code POST /v1/endpoints/{id}/replay} {@code {since, until?, types?, filter?}} → {@code 202} with
+ * the job ({@code Location: /v1/replays/{id}}); {@code GET /v1/replays/{id}} shows progress;
+ * {@code DELETE /v1/replays/{id}} cancels. All need {@code admin}.
+ */
+final class ReplayRoutes {
+  private ReplayRoutes() {}
+
+  static Replays mount(Router router, ServerContext ctx, RulesEngine engine) {
+    Replays replays = new Replays(ctx.eventLog(), engine, engine.filters(), () -> delivery(ctx), ctx.clock());
+    Handler<RoutingContext> admin = ctx.auth().require(Scope.ADMIN);
+    router.post("/v1/endpoints/:id/replay").handler(ctx.bodyHandler()).handler(admin)
+        .handler(ContentTypes.require("application/json")).handler(rc -> start(rc, ctx, engine, replays));
+    router.get("/v1/replays/:id").handler(admin).handler(rc -> replays.find(rc.pathParam("id")).ifPresentOrElse(
+        j -> json(rc, 200, j), () -> Problems.send(rc, Problems.notFound("no replay with id '" + rc.pathParam("id") + "'"))));
+    router.delete("/v1/replays/:id").handler(admin).handler(rc -> {
+      String id = rc.pathParam("id");
+      if (!replays.cancel(id)) {
+        Problems.send(rc, Problems.notFound("no replay with id '" + id + "'"));
+        return;
+      }
+      json(rc, 202, replays.find(id).orElseThrow());
+    });
+    return replays;
+  }
+
+  private static DeliveryService delivery(ServerContext ctx) {
+    for (Feature f : ctx.features()) {
+      if (f instanceof DeliveryFeature d && d.service() != null) return d.service();
+    }
+    throw new IllegalStateException("replay needs the delivery feature");
+  }
+
+  private static void start(RoutingContext rc, ServerContext ctx, RulesEngine engine, Replays replays) {
+    String endpointId = rc.pathParam("id");
+    JsonNode body;
+    try {
+      body = EventCodec.mapper().readTree(rc.body().buffer().getBytes());
+    } catch (Exception e) {
+      Problems.send(rc, Problems.malformedJson(e.getMessage()));
+      return;
+    }
+    List<Map<String, Object>> errors = new ArrayList<>();
+    Instant since = instant(body, "since", true, errors);
+    Instant until = instant(body, "until", false, errors);
+    List<Glob> types = null;
+    JsonNode t = body == null ? null : body.get("types");
+    if (t != null && !t.isNull()) {
+      if (!t.isArray() || t.isEmpty()) {
+        errors.add(error("/types", "type", "types is a non-empty array of type globs"));
+      } else {
+        types = new ArrayList<>();
+        for (JsonNode g : t) {
+          if (g.isTextual() && !g.textValue().isBlank()) types.add(new Glob(g.textValue()));
+          else errors.add(error("/types", "type", "each type glob is a non-empty string"));
+        }
+      }
+    }
+    String filter = null;
+    JsonNode f = body == null ? null : body.get("filter");
+    if (f != null && !f.isNull()) {
+      if (!f.isTextual()) {
+        errors.add(error("/filter", "type", "filter is a CEL expression string"));
+      } else {
+        filter = f.textValue();
+        try {
+          engine.filters().validate(filter);
+        } catch (InvalidRuleException e) {
+          Problems.send(rc, RulesFeature.invalid(e));
+          return;
+        }
+      }
+    }
+    if (since != null && until != null && !until.isAfter(since)) errors.add(error("/until", "minimum", "until must be after since"));
+    if (!errors.isEmpty()) {
+      Problems.send(rc, Problems.invalidRequest(errors.get(0).get("pointer") + ": " + errors.get(0).get("message"), errors));
+      return;
+    }
+    List<Glob> globs = types == null ? null : List.copyOf(types);
+    String cel = filter;
+    ctx.executeBlocking(() -> ctx.store().endpoints().find(endpointId)).onSuccess(found -> {
+      if (found.isEmpty()) {
+        Problems.send(rc, Problems.notFound("no endpoint with id '" + endpointId + "'"));
+        return;
+      }
+      Replays.Job job = replays.start(new Replays.Request(endpointId, since, until, globs, cel, found.get().rateLimit()));
+      rc.response().putHeader("Location", "/v1/replays/" + job.id());
+      json(rc, 202, job);
+    }).onFailure(rc::fail);
+  }
+
+  private static Instant instant(JsonNode body, String field, boolean required, List<Map<String, Object>> errors) {
+    JsonNode v = body == null ? null : body.get(field);
+    if (v == null || v.isNull()) {
+      if (required) errors.add(error("/" + field, "required", field + " is required (RFC 3339)"));
+      return null;
+    }
+    try {
+      return Instant.parse(v.asText());
+    } catch (DateTimeParseException e) {
+      errors.add(error("/" + field, "format", field + " is an RFC 3339 timestamp"));
+      return null;
+    }
+  }
+
+  private static Map<String, Object> error(String pointer, String keyword, String message) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("pointer", pointer);
+    m.put("keyword", keyword);
+    m.put("message", message);
+    return m;
+  }
+
+  private static void json(RoutingContext rc, int status, Replays.Job job) {
+    rc.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(job.json().toString());
+  }
+}
