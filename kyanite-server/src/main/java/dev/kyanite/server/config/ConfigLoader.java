@@ -23,10 +23,13 @@ import java.util.Set;
  */
 public final class ConfigLoader {
   /**
-   * {@code KYANITE_} variables that are not config keys: read by the launcher script, or by
-   * {@code kyanite bench} (the client's key), which users may have exported in the same shell.
+   * {@code KYANITE_} variables that are not server config keys: read by the launcher
+   * ({@code JAVA_OPTS}, {@code CDS}), by {@code kyanite bench} ({@code API_KEY}, the client's key)
+   * and by the bench scripts ({@code SERVE_ENV}, {@code SERVE_ARGS}). Users may have exported them
+   * in the same shell; they must not stop a server.
    */
-  private static final Set<String> NOT_KEYS = Set.of("KYANITE_JAVA_OPTS", "KYANITE_API_KEY");
+  private static final Set<String> NOT_KEYS = Set.of("KYANITE_JAVA_OPTS", "KYANITE_CDS", "KYANITE_API_KEY",
+      "KYANITE_SERVE_ENV", "KYANITE_SERVE_ARGS");
 
   private ConfigLoader() {}
 

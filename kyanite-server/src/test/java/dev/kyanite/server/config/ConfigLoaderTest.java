@@ -64,7 +64,8 @@ class ConfigLoaderTest {
   void unknownEnvVarWithPrefixFailsButOtherVarsAreIgnored() {
     assertThatThrownBy(() -> ConfigLoader.load(KEYS, null, Map.of("KYANITE_PROT", "1"), Map.of()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("KYANITE_PROT");
-    ConfigLoader.load(KEYS, null, Map.of("PATH", "/bin", "KYANITE_JAVA_OPTS", "-Xmx1g"), Map.of());
+    ConfigLoader.load(KEYS, null, Map.of("PATH", "/bin", "KYANITE_JAVA_OPTS", "-Xmx1g", "KYANITE_API_KEY", "kya_x",
+        "KYANITE_CDS", "0", "KYANITE_SERVE_ARGS", "--port 1"), Map.of());
   }
 
   @Test
