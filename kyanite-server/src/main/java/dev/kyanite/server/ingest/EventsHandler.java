@@ -35,9 +35,16 @@ final class EventsHandler {
   private final IngestSettings settings;
   private final Function<RoutingContext, String> keyName;
   private final IngestMetrics metrics;
+  /** Built once: the refusals are constant, and the hot path must not allocate them per request. */
+  private final Problem eventTooLarge;
+  private final Problem requestTooLarge;
 
   EventsHandler(Ingestor ingestor, Function<RoutingContext, String> keyName, IngestMetrics metrics) {
     this.metrics = metrics;
+    this.eventTooLarge = IngestProblems.eventTooLarge(ingestor.settings().maxEventBytes()).toProblem();
+    this.requestTooLarge = Problem.of(413, "payload-too-large", "Request body too large")
+        .detail("the request body exceeds ingest.max-request-bytes = " + ingestor.settings().maxRequestBytes() + " bytes")
+        .with("limit_bytes", ingestor.settings().maxRequestBytes());
     this.ingestor = ingestor;
     this.decoder = new EventDecoder(ingestor);
     this.settings = ingestor.settings();
@@ -66,7 +73,7 @@ final class EventsHandler {
     }
     EventDecoder.Context ctx = context(rc);
     if (ctx == null) return;
-    RequestBody.readAll(rc, settings.maxEventBytes(), IngestProblems.eventTooLarge(settings.maxEventBytes()).toProblem(),
+    RequestBody.readAll(rc, settings.maxEventBytes(), eventTooLarge,
         body -> guarded(rc, () -> {
           byte[] b = body.getBytes();
           Item it = decoder.single(b, 0, b.length, format, ctx);
@@ -82,7 +89,7 @@ final class EventsHandler {
       String n = h.getKey().toLowerCase(Locale.ROOT);
       if (n.startsWith("ce-")) ce.merge(n, h.getValue(), (a, b) -> a + "," + b);
     });
-    RequestBody.readAll(rc, settings.maxEventBytes(), IngestProblems.eventTooLarge(settings.maxEventBytes()).toProblem(),
+    RequestBody.readAll(rc, settings.maxEventBytes(), eventTooLarge,
         body -> guarded(rc, () -> {
           byte[] b = body.getBytes();
           Item it;
@@ -216,9 +223,7 @@ final class EventsHandler {
   }
 
   private Problem requestTooLarge() {
-    return Problem.of(413, "payload-too-large", "Request body too large")
-        .detail("the request body exceeds ingest.max-request-bytes = " + settings.maxRequestBytes() + " bytes")
-        .with("limit_bytes", settings.maxRequestBytes());
+    return requestTooLarge;
   }
 
   /** Runs decoding; a bug there becomes a logged 500, never a hung request. */
