@@ -15,7 +15,9 @@
 # single-event scenarios when installed (tries apt-get once), else `kyanite bench`.
 # Then a sweep at fixed rates (fractions of each server's max) for the latency plot.
 #
-# Usage: bash bench/compare.sh                      # ~6-8 minutes with the defaults
+# Usage: bash bench/compare.sh                      # ~6-8 minutes with the defaults on a quiet machine
+#                                                   # (much longer when the machine is shared: server
+#                                                   #  start-up alone took 35 s at load average 20)
 #        RUNS=5 DURATION=20s bash bench/compare.sh
 #        SCENARIOS="bare kyanite" PLOT=0 bash bench/compare.sh
 # Server env: KYANITE_SERVE_ENV (default: access log off, found with `kyanite config`) and
@@ -218,7 +220,7 @@ wrk_single() { # URL KEY NAME
 
 kb() { # kyanite bench ARGS... -> JSON file path in $KB_JSON
   "${LOAD_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.kyanite.bench.BenchCommand -q --json "$KB_JSON" "$@" >>"$LOG" 2>&1 || true
-  [ -s "$KB_JSON" ] || die "kyanite bench wrote no result ($*)"
+  [ -s "$KB_JSON" ] || die "kyanite bench wrote no result ($(echo "$*" | sed -E 's/(--key )[^ ]+/\1<redacted>/'))"
 }
 
 kb_fields() { # JSON -> req events p50 p99 errors
@@ -267,8 +269,8 @@ run_scenario() { # NAME RUN -> one result line
       KB_JSON="$OUT/$name.$run.json"
       kb --url "$url" --key "$ADMIN_KEY" --e2e --rate "$E2E_RATE" -c "$CONNECTIONS" -d "$DURATION" \
         --warmup "$WARMUP" --event-size "$EVENT_SIZE" --drain 15s
-      # delivered events/s, ack->receipt percentiles, missing/duplicates
-      line="$(jq -r '[.requests_per_s, .e2e.delivered_per_s, (.e2e.ack_to_receipt_us.p50/1000), (.e2e.ack_to_receipt_us.p99/1000), .errors, .e2e.missing, .e2e.duplicates] | map(tostring) | join(" ")' "$KB_JSON")" ;;
+      # deliveries/s (first ack to last delivery), ack->receipt percentiles, missing/duplicates
+      line="$(jq -r '[.requests_per_s, .e2e.delivered_overall_per_s, (.e2e.ack_to_receipt_us.p50/1000), (.e2e.ack_to_receipt_us.p99/1000), .errors, .e2e.missing, .e2e.duplicates] | map(tostring) | join(" ")' "$KB_JSON")" ;;
   esac
   stop_server
   rm -rf "$dir"
