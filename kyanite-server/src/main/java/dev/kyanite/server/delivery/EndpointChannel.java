@@ -42,6 +42,12 @@ final class EndpointChannel {
   /** Live tasks whose attempt is running, oldest first (to park long-running ones). */
   private final java.util.LinkedHashSet<DeliveryTask> running = new java.util.LinkedHashSet<>();
   private final CircuitBreaker breaker;
+  /**
+   * The lane's own event-loop context: every request of the lane is issued from it, so requests,
+   * their pooled connections and their callbacks stay on one event loop (requests issued from
+   * foreign threads each got a fresh context and stalled under load).
+   */
+  private final io.vertx.core.Context context;
   private volatile Endpoint endpoint;
   private volatile TypeGlob glob;
   private volatile Target target;
@@ -66,6 +72,7 @@ final class EndpointChannel {
     this.owner = owner;
     this.metrics = metrics;
     this.breaker = new CircuitBreaker(cfg.breakerThreshold(), cfg.breakerCoolDown(), cfg.breakerMaxCoolDown(), clock);
+    this.context = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
     this.failingSince = endpoint.failingSince();
     update(endpoint);
   }
@@ -219,7 +226,15 @@ final class EndpointChannel {
             pump();
           });
         }
-        for (DeliveryTask t : send) start(t);
+        if (!send.isEmpty()) {
+          if (Vertx.currentContext() == context) {
+            for (DeliveryTask t : send) start(t);
+          } else {
+            context.runOnContext(v -> {
+              for (DeliveryTask t : send) start(t);
+            });
+          }
+        }
         synchronized (this) {
           if (!pumpAgain) {
             pumping = false;
