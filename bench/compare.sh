@@ -130,8 +130,9 @@ event_json() {
 
 # ---------- processes ----------
 PIDS=()
-PG_DIR="" PG_PORT=""
+PG_DIR="" PG_PORT="" DATA_DIRS=()
 cleanup() {
+  for d in "${DATA_DIRS[@]:-}"; do [ -n "$d" ] && rm -rf "$d"; done
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]:-}"; do [ -n "$p" ] && wait "$p" 2>/dev/null || true; done
   if [ -n "$PG_DIR" ]; then
@@ -245,6 +246,7 @@ run_scenario() { # NAME RUN -> one result line
   local name=$1 run=$2 port dir line
   port=$(free_port)
   dir=$(mktemp -d /tmp/kyanite-data.XXXXXX)
+  DATA_DIRS+=("$dir")
   local url="http://127.0.0.1:$port"
   case $name in
     bare) start_server bare "$port"; line=$(load_single "$url" "" "$name.$run") ;;
@@ -302,7 +304,7 @@ if [ "$PLOT" = 1 ]; then
     [ "$name" = postgres ] && [ -z "$PG_DIR" ] && continue
     max=$(awk -F'\t' -v n="$name" '$1==n{print $3}' "$RESULTS" | median)
     [ "$max" = nan ] && continue
-    port=$(free_port); dir=$(mktemp -d /tmp/kyanite-data.XXXXXX)
+    port=$(free_port); dir=$(mktemp -d /tmp/kyanite-data.XXXXXX); DATA_DIRS+=("$dir")
     case $name in kyanite) start_server kyanite "$port" "$dir"; key=$ADMIN_KEY ;; *) start_server "$name" "$port"; key="" ;; esac
     for f in $PLOT_LOADS; do
       rate=$(awk -v m="$max" -v f="$f" 'BEGIN{r=int(m*f); if (r<1) r=1; print r}')
