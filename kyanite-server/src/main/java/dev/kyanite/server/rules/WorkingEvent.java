@@ -5,9 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cel.common.values.NullValue;
 import dev.kyanite.core.event.Event;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -36,27 +34,10 @@ final class WorkingEvent {
     activation = null;
   }
 
-  /** The CEL variables: {@code event} as a map (absent optional attributes are CEL null). */
+  /** The CEL variables: {@code event} as a lazily computed map (see {@link EventMap}). */
   Map<String, Object> activation() {
-    if (activation == null) {
-      Event e = current;
-      Map<String, Object> ev = new HashMap<>(16);
-      ev.put("id", e.id());
-      ev.put("type", e.type());
-      ev.put("source", orNull(e.source()));
-      ev.put("subject", orNull(e.subject()));
-      ev.put("time", e.time() == null ? NullValue.NULL_VALUE : e.time().toString());
-      ev.put("received_at", e.receivedAt().toString());
-      ev.put("key", orNull(e.key()));
-      ev.put("data", JsonCel.toCel(e.data()));
-      ev.put("extensions", e.extensions() == null ? Map.of() : JsonCel.toCel(e.extensions()));
-      activation = Map.of("event", ev);
-    }
+    if (activation == null) activation = Map.of("event", new EventMap(current));
     return activation;
-  }
-
-  private static Object orNull(String s) {
-    return s == null ? NullValue.NULL_VALUE : s;
   }
 
   /** Sets the value at {@code path}, creating missing objects on the way. False if the path is blocked. */
