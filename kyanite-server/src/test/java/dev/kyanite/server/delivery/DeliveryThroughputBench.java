@@ -35,7 +35,11 @@ class DeliveryThroughputBench {
     DeliveryConfig cfg = DeliveryConfig.defaults().withAllowPrivateTargets(true);
     try (DeliveryHarness h = new DeliveryHarness(vertx, true, log, store, cfg, EventPipeline.identity())) {
       Receiver r = h.receiver();
-      h.endpoint(r.url(), "*");
+      dev.kyanite.core.store.Endpoint ep = h.endpoint(r.url(), "*");
+      int inFlight = Integer.getInteger("kyanite.bench.in-flight", 256);
+      h.store.endpoints().update(new dev.kyanite.core.store.Endpoint(ep.id(), ep.url(), ep.eventTypes(), null, null, inFlight,
+          5_000, null, true, null, ep.headers(), null, ep.secret(), null, null, null, ep.createdAt(), ep.updatedAt()));
+      h.service.reloadEndpoints();
       List<List<byte[]>> batches = new ArrayList<>();
       for (int p = 0; p < 4; p++) batches.add(new ArrayList<>());
       for (int i = 0; i < n; i++) {
@@ -49,9 +53,11 @@ class DeliveryThroughputBench {
       }
       while (r.received.size() < n && System.nanoTime() - t0 < 300_000_000_000L) Thread.sleep(50);
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf("delivery bench: %d events in %.2f s = %.0f events/s; ledger dropped %d%n", r.received.size(), s,
-          r.received.size() / s, h.service.ledgerDropped());
-      assertThat(r.received.size()).isEqualTo(n);
+      DeliveryMetrics m = h.service.metrics();
+      System.out.printf("delivery bench: %d events in %.2f s = %.0f events/s; ledger dropped %d; attempts %d, "
+              + "mean attempt %.1f ms, parked %d%n", r.received.size(), s, r.received.size() / s, h.service.ledgerDropped(),
+          m.attempts(), m.attemptMillis() / (double) Math.max(1, m.attempts()), m.parked());
+      assertThat(r.received.size()).isGreaterThanOrEqualTo(n); // at least once: parked in-flight pairs may repeat
     }
   }
 }
