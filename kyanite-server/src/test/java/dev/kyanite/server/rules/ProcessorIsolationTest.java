@@ -37,6 +37,11 @@ class ProcessorIsolationTest {
   }
 
   private RulesEngine engine(boolean deadLetter) {
+    // generous: a loaded CI machine can take long to schedule the first pool thread
+    return engine(deadLetter, Duration.ofSeconds(10));
+  }
+
+  private RulesEngine engine(boolean deadLetter, Duration timeout) {
     registry = ProcessorRegistry.of(List.of(
         processor("stamp", e -> {
           ObjectNode d = e.data().deepCopy();
@@ -58,7 +63,7 @@ class ProcessorIsolationTest {
           }
           return CompletableFuture.completedFuture(ProcessorResult.keep(e));
         }),
-        processor("nothing", e -> null)), Duration.ofMillis(200), deadLetter);
+        processor("nothing", e -> null)), timeout, deadLetter);
     return RuleFixtures.engine(registry);
   }
 
@@ -100,7 +105,7 @@ class ProcessorIsolationTest {
 
   @Test
   void slowProcessorsTimeOutWithoutHoldingTheWorker() throws Exception {
-    RulesEngine engine = install(engine(false), "p={'actions':[{'process':'never'},{'process':'blocks'}]}");
+    RulesEngine engine = install(engine(false, Duration.ofMillis(200)), "p={'actions':[{'process':'never'},{'process':'blocks'}]}");
     long t0 = System.nanoTime();
     PipelineResult r = engine.apply(event("t", "{'a':1}"));
     long ms = (System.nanoTime() - t0) / 1_000_000;
