@@ -45,7 +45,7 @@ class CrashLoopTest {
         server.start();
         writer.target(Api.admin(server));
       }
-      assertThat(writer.drain(60_000)).as("every unanswered event was resent and acknowledged").isTrue();
+      assertThat(writer.drain(Suite.pick(60_000, 180_000))).as("every unanswered event was resent and acknowledged").isTrue();
       writer.close();
       assertThat(writer.failures()).as("answers other than 202/409/503").isEmpty();
       Map<String, String> acked = writer.acked();

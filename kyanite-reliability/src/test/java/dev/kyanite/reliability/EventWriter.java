@@ -72,7 +72,9 @@ final class EventWriter implements AutoCloseable {
     long seq = 0;
     while (!stop) {
       List<Pending> work = new ArrayList<>();
-      if (!pending.isEmpty() && (rnd.nextInt(4) == 0 || !newEvents)) {
+      // a client with a backlog (the server was down) resends it before making new events, so what
+      // it has sent but not had acknowledged stays small and the final drain is short
+      if (!pending.isEmpty() && (rnd.nextInt(4) == 0 || !newEvents || pending.size() >= 64)) {
         Pending first = pending.poll();
         work.add(first);
         while (first.batch && !pending.isEmpty() && pending.peek().batch && work.size() < 20) work.add(pending.poll());
@@ -99,8 +101,8 @@ final class EventWriter implements AutoCloseable {
         ok = false; // the server is down or died mid-request: not acknowledged
       }
       if (!ok) {
-        for (Pending p : work) if (!acked.containsKey(p.key)) pending.add(p);
-        sleep(20);
+        for (Pending p : work) if (!acked.containsKey(p.key) && !pending.contains(p)) pending.add(p);
+        sleep(50);
       }
     }
   }
