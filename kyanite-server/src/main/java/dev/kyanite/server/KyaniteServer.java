@@ -135,6 +135,7 @@ public final class KyaniteServer implements AutoCloseable {
     }
     if (failure != null) throw failure;
     phase("store+log");
+    if (log instanceof dev.kyanite.log.FileEventLog file) bindLogMeters(file, registry);
 
     WorkerExecutor blocking = vertx.createSharedWorkerExecutor("kyanite-blocking", config.get(ServerKeys.BLOCKING_POOL));
     Authenticator auth = new Authenticator(store.keys(), blocking, System::nanoTime, config.get(AuthKeys.RATE_LIMIT),
@@ -155,6 +156,18 @@ public final class KyaniteServer implements AutoCloseable {
     phase("listen");
     // JVM/process meters need JMX, slow to initialise: bind them after the port is open.
     jvmMetrics = ctx.executeBlocking(() -> Metrics.bindJvm(registry));
+  }
+
+  /** Counters of the file log, read at scrape time (nothing on the append path). */
+  private static void bindLogMeters(dev.kyanite.log.FileEventLog file, io.micrometer.core.instrument.MeterRegistry r) {
+    io.micrometer.core.instrument.FunctionCounter.builder("kyanite.log.appends", file, f -> f.stats().appends())
+        .description("log appends acknowledged (one per request and partition)").register(r);
+    io.micrometer.core.instrument.FunctionCounter.builder("kyanite.log.records", file, f -> f.stats().records())
+        .description("records acknowledged by the log").register(r);
+    io.micrometer.core.instrument.FunctionCounter.builder("kyanite.log.fsyncs", file, f -> f.stats().fsyncs())
+        .description("fsyncs of segment files (group commits, rolls, interval flushes)").register(r);
+    io.micrometer.core.instrument.Gauge.builder("kyanite.log.disk.bytes", file, f -> f.stats().diskBytes())
+        .description("bytes of segment and index files on disk").register(r);
   }
 
   private static <T> CompletableFuture<T> async(String thread, java.util.function.Supplier<T> work) {

@@ -16,7 +16,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes the log as consumer group {@value #GROUP} and writes every event's id, position and
  * idempotency facts to the {@link EventIndexStore} in batches, committing the group's position only
- * after the batch is stored. A crash between the two re-indexes a batch, which the store ignores.
+ * after the batch is stored, and at most every {@link #COMMIT_EVERY} (a commit replaces the offsets
+ * file: two fsyncs and a rename, which per batch cost more CPU than the indexing itself). The
+ * committed position only bounds log retention and where a restart resumes; a crash re-indexes
+ * what was stored after the last commit, which the store ignores.
  *
  * <p>{@link #catchUp} runs before the server reports ready, so after a restart the index holds
  * every acknowledged event; while running, the not-yet-indexed tail is covered by the
@@ -28,6 +31,9 @@ final class EventIndexer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EventIndexer.class);
   private static final int BATCH = 2_000;
   private static final Duration PRUNE_EVERY = Duration.ofMinutes(1);
+  private static final long COMMIT_EVERY_NANOS = 1_000_000_000L;
+  /** How often the group's position is committed to the log while running. */
+  static final Duration COMMIT_EVERY = Duration.ofNanos(COMMIT_EVERY_NANOS);
 
   private final EventLog log;
   private final EventIndexStore store;
@@ -36,6 +42,9 @@ final class EventIndexer implements AutoCloseable {
   private final Clock clock;
   private final Duration window;
   private final AtomicLongArray next;
+  /** Per partition: the position last committed to the log, and when (System.nanoTime). */
+  private final long[] committed;
+  private final long[] committedAt;
   private volatile boolean running;
   private Thread thread;
   private Instant lastPrune = Instant.MIN;
@@ -48,7 +57,12 @@ final class EventIndexer implements AutoCloseable {
     this.clock = clock;
     this.window = window;
     this.next = new AtomicLongArray(log.partitions());
-    for (int p = 0; p < log.partitions(); p++) next.set(p, log.committed(GROUP, p));
+    this.committed = new long[log.partitions()];
+    this.committedAt = new long[log.partitions()];
+    for (int p = 0; p < log.partitions(); p++) {
+      next.set(p, log.committed(GROUP, p));
+      committed[p] = next.get(p);
+    }
   }
 
   /**
@@ -64,6 +78,7 @@ final class EventIndexer implements AutoCloseable {
         if (indexOnce(p) == 0) break;
       }
     }
+    commitAll();
   }
 
   void start() {
@@ -86,7 +101,10 @@ final class EventIndexer implements AutoCloseable {
         for (int p = 0; p < next.length() && running; p++) n += indexOnce(p);
         maybePrune();
         backoffMs = 0;
-        if (n == 0) Thread.sleep(20);
+        if (n == 0) {
+          commitAll(); // idle: nothing is lost by committing now, and a restart resumes exactly here
+          Thread.sleep(20);
+        }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -118,10 +136,22 @@ final class EventIndexer implements AutoCloseable {
     }
     if (!batch.isEmpty()) store.putAll(batch);
     long after = records.get(records.size() - 1).position() + 1;
-    log.commit(GROUP, p, after);
     next.set(p, after);
+    if (System.nanoTime() - committedAt[p] >= COMMIT_EVERY_NANOS) commit(p);
     table.indexed(p, after);
     return records.size();
+  }
+
+  private synchronized void commit(int p) {
+    long at = next.get(p);
+    if (at != committed[p]) log.commit(GROUP, p, at);
+    committed[p] = at;
+    committedAt[p] = System.nanoTime();
+  }
+
+  /** Commits every partition's indexed position (after catch-up, on close, and when idle). */
+  synchronized void commitAll() {
+    for (int p = 0; p < next.length(); p++) commit(p);
   }
 
   /**
@@ -177,6 +207,11 @@ final class EventIndexer implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      commitAll();
+    } catch (RuntimeException e) {
+      LOG.warn("event indexer could not commit its position on close ({}); a restart re-indexes a little", e.toString());
     }
   }
 }

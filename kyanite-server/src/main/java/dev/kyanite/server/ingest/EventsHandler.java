@@ -3,7 +3,6 @@ package dev.kyanite.server.ingest;
 import dev.kyanite.server.edge.Problem;
 import dev.kyanite.server.edge.Problems;
 import dev.kyanite.server.schema.FieldError;
-import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
@@ -173,8 +172,8 @@ final class EventsHandler {
       Problems.send(rc, it.rejection.toProblem());
       return;
     }
-    Context vctx = Vertx.currentContext();
-    ingestor.submit(List.of(it), false).whenComplete((v, err) -> vctx.runOnContext(x -> {
+    ContextMailbox loop = ContextMailbox.of(Vertx.currentContext());
+    ingestor.submit(List.of(it), false).whenComplete((v, err) -> loop.post(() -> {
       if (err != null) it.rejection = Ingestor.toRejection(err);
       metrics.record(it);
       Responses.single(rc, it, ingestor.durability());
@@ -187,8 +186,8 @@ final class EventsHandler {
       return;
     }
     boolean atomic = isTrue(rc.request().getParam("atomic"));
-    Context vctx = Vertx.currentContext();
-    ingestor.submit(d.items, atomic).whenComplete((v, err) -> vctx.runOnContext(x -> {
+    ContextMailbox loop = ContextMailbox.of(Vertx.currentContext());
+    ingestor.submit(d.items, atomic).whenComplete((v, err) -> loop.post(() -> {
       if (err != null) {
         Rejection r = Ingestor.toRejection(err);
         for (Item it : d.items) if (it.pending()) it.rejection = r;

@@ -13,7 +13,8 @@ import java.util.Optional;
 
 /**
  * {@link EventIndexStore} on tables {@code event_index} and {@code idempotency_keys} (migration
- * V3). {@link #putAll} is one transaction with batched statements; times are epoch nanoseconds.
+ * V3). {@link #putAll} is one transaction with batched statements, committed without waiting for
+ * the disk (see {@link SqliteDatabase#writeRelaxed}); times are epoch nanoseconds.
  */
 final class SqliteEventIndexStore implements EventIndexStore {
   private final SqliteDatabase db;
@@ -25,7 +26,8 @@ final class SqliteEventIndexStore implements EventIndexStore {
   @Override
   public void putAll(List<IndexedEvent> events) {
     if (events.isEmpty()) return;
-    db.write(c -> {
+    // relaxed: the index is rebuilt from the log after a power cut (EventIndexer.rewindToStore)
+    db.writeRelaxed(c -> {
       try (PreparedStatement ev = c.prepareStatement("INSERT OR REPLACE INTO event_index"
           + "(partition, position, id, received_at, idem_key, body_hash) VALUES (?,?,?,?,?,?)");
            PreparedStatement key = c.prepareStatement("INSERT INTO idempotency_keys"
