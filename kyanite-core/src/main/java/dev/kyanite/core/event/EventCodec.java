@@ -35,6 +35,30 @@ public final class EventCodec {
   }
 
   public static byte[] encode(Event e) {
+    return encode(e, true);
+  }
+
+  /**
+   * Encodes {@code e} with {@code data} given as JSON text instead of {@code e.data()} (which is
+   * ignored): ingest hands the client's own bytes through instead of building a tree and writing
+   * it back out. The caller guarantees that {@code json[off, off+len)} is one well-formed JSON value
+   * in valid UTF-8 (it has been parsed); it is copied as is.
+   */
+  public static byte[] encode(Event e, byte[] json, int off, int len) {
+    byte[] head = encode(e, false); // {"v":1,…} without data
+    byte[] out = new byte[head.length + DATA_MEMBER.length + len];
+    System.arraycopy(head, 0, out, 0, head.length - 1);
+    int at = head.length - 1;
+    System.arraycopy(DATA_MEMBER, 0, out, at, DATA_MEMBER.length);
+    at += DATA_MEMBER.length;
+    System.arraycopy(json, off, out, at, len);
+    out[at + len] = '}';
+    return out;
+  }
+
+  private static final byte[] DATA_MEMBER = ",\"data\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  private static byte[] encode(Event e, boolean withData) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
       g.writeStartObject();
@@ -43,8 +67,8 @@ public final class EventCodec {
       g.writeStringField("type", e.type());
       if (e.source() != null) g.writeStringField("source", e.source());
       if (e.subject() != null) g.writeStringField("subject", e.subject());
-      if (e.time() != null) g.writeStringField("time", e.time().toString());
-      g.writeStringField("received_at", e.receivedAt().toString());
+      if (e.time() != null) g.writeStringField("time", Timestamps.format(e.time()));
+      g.writeStringField("received_at", Timestamps.format(e.receivedAt()));
       if (e.key() != null) g.writeStringField("key", e.key());
       if (e.extensions() != null && !e.extensions().isEmpty()) {
         g.writeFieldName("ext");
@@ -52,8 +76,10 @@ public final class EventCodec {
       }
       if (e.idempotencyKey() != null) g.writeStringField("idem", e.idempotencyKey());
       if (e.bodyHash() != null) g.writeStringField("hash", e.bodyHash());
-      g.writeFieldName("data");
-      MAPPER.writeTree(g, e.data() == null ? NullNode.getInstance() : e.data());
+      if (withData) {
+        g.writeFieldName("data");
+        MAPPER.writeTree(g, e.data() == null ? NullNode.getInstance() : e.data());
+      }
       g.writeEndObject();
     } catch (IOException ex) {
       throw new UncheckedIOException(ex);

@@ -19,6 +19,19 @@ class EventCodecTest {
   }
 
   @Test
+  void encodesDataGivenAsJsonTextLikeTheTree() throws Exception {
+    String json = "{ \"amount\": 42, \"items\": [1, 2.5, {\"x\": null}], \"big\": 123456789012345678901234567890 }";
+    byte[] buf = ("xx" + json + "yy").getBytes(StandardCharsets.UTF_8);
+    ObjectNode ext = EventCodec.mapper().createObjectNode().put("traceparent", "00-abc-def-01");
+    Event header = new Event("evt_3", "order.created", "shop", null, null, Instant.parse("2026-11-27T20:00:00.123456Z"),
+        "k", EventCodec.mapper().getNodeFactory().nullNode(), ext, "id\u001fshop\u001fevt_3", "abc");
+    Event decoded = EventCodec.decode(EventCodec.encode(header, buf, 2, json.length()));
+    assertThat(decoded).isEqualTo(header.withData(EventCodec.mapper().readTree(json)));
+    assertThat(EventCodec.decode(EventCodec.encode(header, "7".getBytes(StandardCharsets.UTF_8), 0, 1)).data().intValue())
+        .isEqualTo(7);
+  }
+
+  @Test
   void omitsAbsentOptionalFields() {
     Event e = new Event("evt_2", "a.b", null, null, null, Instant.EPOCH, null,
         EventCodec.mapper().getNodeFactory().nullNode(), null, null, null);

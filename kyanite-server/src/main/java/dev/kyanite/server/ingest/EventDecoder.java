@@ -37,11 +37,11 @@ final class EventDecoder {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Item.rejected(0, notAnObject(format));
       }
-      NativeEnvelope.Result r = format == Format.NATIVE ? NativeEnvelope.read(p, null) : CloudEvents.readStructured(p, null);
+      NativeEnvelope.Result r = format == Format.NATIVE ? NativeEnvelope.read(p, null, b, off) : CloudEvents.readStructured(p, null);
       if (p.nextToken() != null) return Item.rejected(0, Rejection.malformed("unexpected content after the event object"));
       if (r.rejection() != null) return Item.rejected(0, r.rejection());
       EventInput in = r.input();
-      if (ctx.idempotencyKey() != null || in.dedupeId() != null) in = withHash(in, IngestJson.sha256(b, off, off + len));
+      if (ctx.idempotencyKey() != null || in.dedupeId() != null) in = in.withHash(IngestJson.sha256(b, off, off + len));
       return ingestor.prepare(0, in, ctx.keyName(), ctx.idempotencyKey(), ctx.traceparent(), ctx.now());
     } catch (IOException e) {
       return Item.rejected(0, Rejection.malformed(message(e)));
@@ -106,14 +106,14 @@ final class EventDecoder {
       return Item.rejected(index, notAnObject(format));
     }
     long start = p.currentTokenLocation().getByteOffset();
-    NativeEnvelope.Result r = format == Format.NATIVE ? NativeEnvelope.read(p, null) : CloudEvents.readStructured(p, null);
+    NativeEnvelope.Result r = format == Format.NATIVE ? NativeEnvelope.read(p, null, b, off) : CloudEvents.readStructured(p, null);
     long end = p.currentLocation().getByteOffset();
     if (end - start > settings.maxEventBytes()) return Item.rejected(index, IngestProblems.eventTooLarge(settings.maxEventBytes()));
     if (r.rejection() != null) return Item.rejected(index, r.rejection());
     EventInput in = r.input();
     String header = ctx.idempotencyKey() == null ? null : ctx.idempotencyKey() + "#" + index;
     if (header != null || in.dedupeId() != null) {
-      in = withHash(in, IngestJson.sha256(b, off + (int) start, off + (int) end));
+      in = in.withHash(IngestJson.sha256(b, off + (int) start, off + (int) end));
     }
     Item item = ingestor.prepare(index, in, ctx.keyName(), header, ctx.traceparent(), ctx.now());
     if (in.key() == null && item.rejection == null) item.partition = ctx.batchPartition();
@@ -144,11 +144,6 @@ final class EventDecoder {
   private static Rejection invalidBatch(String pointer, String message) {
     return new Rejection(400, IngestProblems.INVALID_BATCH, "Invalid batch", message,
         List.of(new FieldError(pointer, "type", message)));
-  }
-
-  static EventInput withHash(EventInput in, String hash) {
-    return new EventInput(in.type(), in.clientId(), in.source(), in.subject(), in.time(), in.key(), in.data(),
-        in.extensions(), in.dedupeId(), hash);
   }
 
   /** Jackson's message without its source excerpt (which would echo the client's bytes back). */

@@ -1,5 +1,6 @@
 package dev.kyanite.server.ingest;
 
+import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyanite.core.event.Event;
 import dev.kyanite.core.event.EventCodec;
@@ -82,7 +83,7 @@ final class Ingestor {
    */
   Item prepare(int index, EventInput in, String keyName, String headerKey, String traceparent, Instant now) {
     Item item = new Item(index);
-    SchemaCatalog.Check check = schemas.check(in.type(), in.data(), "/data");
+    SchemaCatalog.Check check = schemas.check(in.type(), in::dataTree, "/data");
     if (check == null && settings.rejectUnknownTypes()) {
       item.rejection = IngestProblems.schemaRequired(in.type());
       return item;
@@ -108,8 +109,17 @@ final class Ingestor {
       if (ext == null) ext = EventCodec.mapper().createObjectNode();
       ext.put("traceparent", traceparent);
     }
-    item.event = new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(), in.data(), ext, item.idemKey, item.hash);
-    item.record = EventCodec.encode(item.event);
+    item.eventId = id;
+    item.receivedAt = now;
+    if (in.raw() != null) {
+      // data goes to the log as the client's bytes; the header's data is not used
+      Event header = new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(), NullNode.getInstance(), ext,
+          item.idemKey, item.hash);
+      item.record = EventCodec.encode(header, in.raw().bytes(), in.raw().off(), in.raw().len());
+    } else {
+      item.record = EventCodec.encode(new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(), in.data(), ext,
+          item.idemKey, item.hash));
+    }
     item.partition = partitioner.forKey(in.key());
     return item;
   }
@@ -224,8 +234,8 @@ final class Ingestor {
         durability = r.durability().wireName();
         for (int i = 0; i < group.size(); i++) {
           Item it = group.get(i);
-          it.acceptedId = it.event.id();
-          it.acceptedAt = it.event.receivedAt();
+          it.acceptedId = it.eventId;
+          it.acceptedAt = it.receivedAt;
           if (it.claimed) {
             keys.add(it.idemKey);
             table.complete(new IdempotencyTable.Done(it.idemKey, it.acceptedId, it.acceptedAt, it.hash, partition,

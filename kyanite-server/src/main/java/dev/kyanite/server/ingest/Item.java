@@ -1,6 +1,5 @@
 package dev.kyanite.server.ingest;
 
-import dev.kyanite.core.event.Event;
 import java.time.Instant;
 
 /**
@@ -11,7 +10,9 @@ import java.time.Instant;
 final class Item {
   final int index;
   Rejection rejection;
-  Event event;
+  /** The id and receipt time given to the event by prepare (before idempotency). */
+  String eventId;
+  Instant receivedAt;
   byte[] record;
   int partition;
   /** Scoped de-duplication key, or null. */

@@ -39,9 +39,20 @@ final class NativeEnvelope {
    * @throws IOException on malformed JSON (the caller answers {@code 400 malformed-json})
    */
   static Result read(JsonParser p, String bodyHash) throws IOException {
+    return read(p, bodyHash, null, 0);
+  }
+
+  /**
+   * As {@link #read(JsonParser, String)}; when {@code source} is given (the bytes the parser reads,
+   * starting at {@code base}), an object or array {@code data} in ASCII is kept as a range of those
+   * bytes ({@link EventInput#raw()}) instead of becoming a tree.
+   */
+  static Result read(JsonParser p, String bodyHash, byte[] source, int base) throws IOException {
     String type = null, id = null, subject = null, key = null;
     Instant time = null;
     JsonNode data = null;
+    RawJson raw = null;
+    boolean hasData = false;
     List<FieldError> errors = null;
     JsonToken t;
     while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -76,7 +87,19 @@ final class NativeEnvelope {
             errors = add(errors, new FieldError("/key", "type", "must be a string of 1-" + MAX_KEY_LENGTH + " characters"));
           }
         }
-        case "data" -> data = IngestJson.MAPPER.readTree(p);
+        case "data" -> {
+          hasData = true;
+          if (source != null && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
+            long start = p.currentTokenLocation().getByteOffset();
+            p.skipChildren(); // still checks syntax, nesting depth and duplicate members
+            int from = base + (int) start;
+            int len = (int) (p.currentLocation().getByteOffset() - start);
+            raw = RawJson.ifAscii(source, from, len);
+            if (raw == null) data = IngestJson.MAPPER.readTree(source, from, len); // non-ASCII: decode and check UTF-8
+          } else {
+            data = IngestJson.MAPPER.readTree(p);
+          }
+        }
         default -> {
           p.skipChildren();
           errors = add(errors, new FieldError("/" + FieldError.escape(f), "additionalProperties",
@@ -88,16 +111,33 @@ final class NativeEnvelope {
     if (type == null && (errors == null || errors.stream().noneMatch(e -> e.pointer().equals("/type")))) {
       errors = add(errors, new FieldError("/type", "required", "type is required"));
     }
-    if (data == null) errors = add(errors, new FieldError("/data", "required", "data is required (JSON null is allowed)"));
+    if (!hasData) errors = add(errors, new FieldError("/data", "required", "data is required (JSON null is allowed)"));
     if (errors != null) return new Result(null, Rejection.invalidEnvelope(errors));
-    return new Result(new EventInput(type, id, null, subject, time, key, data, null, id, bodyHash), null);
+    return new Result(new EventInput(type, id, null, subject, time, key, data, null, id, bodyHash, raw), null);
   }
 
   /** Null if the type is acceptable, otherwise why not. */
   static String checkType(String type) {
     if (type.isEmpty() || type.length() > MAX_TYPE_LENGTH) return "must be 1-" + MAX_TYPE_LENGTH + " characters";
-    if (!TYPE.matcher(type).matches()) return "must be a dotted name such as order.created (letters, digits, '_', '-')";
+    if (!isDottedName(type)) return "must be a dotted name such as order.created (letters, digits, '_', '-')";
     return null;
+  }
+
+  /** {@link #TYPE} without a regex engine (it runs for every event). */
+  static boolean isDottedName(String s) {
+    boolean segmentStart = true;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        if (segmentStart) return false; // empty segment
+        segmentStart = true;
+      } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-') {
+        segmentStart = false;
+      } else {
+        return false;
+      }
+    }
+    return !segmentStart;
   }
 
   static Instant parseTime(String s) {

@@ -1,5 +1,6 @@
 package dev.kyanite.server.ingest;
 
+import dev.kyanite.core.event.Timestamps;
 import dev.kyanite.server.edge.Problem;
 import dev.kyanite.server.edge.Problems;
 import dev.kyanite.server.schema.FieldError;
@@ -27,7 +28,7 @@ final class Responses {
     StringBuilder sb = new StringBuilder(96);
     sb.append("{\"id\":");
     quote(sb, it.acceptedId);
-    sb.append(",\"received_at\":\"").append(it.acceptedAt).append("\",\"durability\":\"").append(durability).append("\"}");
+    sb.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append("\",\"durability\":\"").append(durability).append("\"}");
     res.setStatusCode(202)
         .putHeader("Content-Type", "application/json")
         .putHeader("Location", location(it.acceptedId));
@@ -50,7 +51,7 @@ final class Responses {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("index", it.index);
         a.put("id", it.acceptedId);
-        a.put("received_at", it.acceptedAt.toString());
+        a.put("received_at", Timestamps.format(it.acceptedAt));
         if (it.replayed) a.put("replayed", true);
         else allReplayed = false;
         accepted.add(a);

@@ -81,12 +81,21 @@ public final class SchemaCatalog {
    * @return {@code null} when the type has no schema
    */
   public Check check(String type, JsonNode data, String pointerPrefix) {
+    return check(type, () -> data, pointerPrefix);
+  }
+
+  /**
+   * As {@link #check(String, JsonNode, String)}, with the tree built only when the type has a
+   * schema: ingest passes events through as the client's bytes and parses {@code data} into a
+   * tree only for validation.
+   */
+  public Check check(String type, java.util.function.Supplier<JsonNode> data, String pointerPrefix) {
     Compiled c = compiled.get(type);
     if (c == null) return null;
     if (c.schema == null) {
       return new Check(c.stored.version(), List.of(new FieldError(pointerPrefix, "$ref", c.brokenBecause)));
     }
-    List<Error> errors = c.schema.validate(data);
+    List<Error> errors = c.schema.validate(data.get());
     if (errors.isEmpty()) return new Check(c.stored.version(), List.of());
     return new Check(c.stored.version(), toFieldErrors(errors, pointerPrefix));
   }
