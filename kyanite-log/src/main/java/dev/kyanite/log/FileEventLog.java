@@ -39,10 +39,12 @@ import java.util.stream.Stream;
  * </pre>
  *
  * <h2>Segment file format, version 1</h2>
- * A {@code .log} file is a sequence of frames and nothing else (no file header). Each
- * {@link #append(int, List) append} call becomes exactly one frame, which is what makes a batch
- * atomic: after a crash a frame is either whole and valid or dropped entirely. All integers are
- * big-endian.
+ * A {@code .log} file is a sequence of frames (no file header), in the active segment followed by
+ * a run of zero bytes: the pre-zeroed tail ({@link FileLogOptions#preallocateBytes()}, at most that
+ * many bytes, never past {@code segmentBytes}) that later frames overwrite. Sealed segments and the
+ * files of a cleanly closed log have no zero tail. Each {@link #append(int, List) append} call
+ * becomes exactly one frame, which is what makes a batch atomic: after a crash a frame is either
+ * whole and valid or dropped entirely. All integers are big-endian.
  * <pre>
  * offset  size  field
  *  0      4     length      int32: bytes after this field (26 + the record bytes)
@@ -56,7 +58,10 @@ import java.util.stream.Stream;
  * </pre>
  * A frame is valid when its length fits (at least 26, at most {@link FileLogOptions#maxBatchBytes}),
  * the version is known, the CRC matches, the position is the one following the previous frame and
- * the records tile the frame exactly. A {@code .index} file is a sequence of pairs (position − base
+ * the records tile the frame exactly. A length field of 0 (a frame is never shorter than 30 bytes)
+ * is where the frames end: if every byte from there to the end of the file is zero, that is the
+ * pre-zeroed tail and the clean end of the segment; any non-zero byte after the last valid frame
+ * is damage, which recovery truncates and reports. A {@code .index} file is a sequence of pairs (position − base
  * as int32, byte offset of the frame starting there as int32), one per 4 KiB of log at most.
  *
  * <h2>Writing</h2>

@@ -26,6 +26,11 @@ import java.util.Objects;
  * @param commitLinger under {@link FsyncPolicy#ALWAYS}, the longest a writer waits for appenders
  *     it just acknowledged to append again, so that one fsync covers them all; it waits only while
  *     fewer appends are queued than its previous gather held ({@link Duration#ZERO}: never wait)
+ * @param preallocateBytes unless fsync is {@link FsyncPolicy#NEVER}, the writer keeps up to this
+ *     many zero bytes written ahead of the active segment's last frame (refilled in chunks, never
+ *     past {@code segmentBytes}, skipped near {@code maxBytes}), so that an fsync flushes data, not
+ *     file-size metadata; the zeros count as bytes on disk and are cut off at a roll and a clean
+ *     close (0: off; default 4 MiB)
  */
 public record FileLogOptions(
     int partitions,
@@ -39,7 +44,8 @@ public record FileLogOptions(
     int maxBatchBytes,
     long tailCacheBytes,
     Duration retentionCheckInterval,
-    Duration commitLinger) {
+    Duration commitLinger,
+    long preallocateBytes) {
 
   public FileLogOptions {
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
@@ -57,6 +63,9 @@ public record FileLogOptions(
     if (retentionCheckInterval.isNegative()) throw new IllegalArgumentException("retentionCheckInterval must be >= 0");
     if (commitLinger.isNegative() || commitLinger.toMillis() > 100) {
       throw new IllegalArgumentException("commitLinger must be in [0, 100 ms]");
+    }
+    if (preallocateBytes < 0 || preallocateBytes > (1L << 30)) {
+      throw new IllegalArgumentException("preallocateBytes must be in [0, 1 GiB]");
     }
   }
 
@@ -84,6 +93,7 @@ public record FileLogOptions(
     b.tailCacheBytes = tailCacheBytes;
     b.retentionCheckInterval = retentionCheckInterval;
     b.commitLinger = commitLinger;
+    b.preallocateBytes = preallocateBytes;
     return b;
   }
 
@@ -101,6 +111,7 @@ public record FileLogOptions(
     private long tailCacheBytes = 2L << 20;
     private Duration retentionCheckInterval = Duration.ofMinutes(1);
     private Duration commitLinger = Duration.ofNanos(200_000);
+    private long preallocateBytes = 4L << 20;
 
     private Builder() {}
 
@@ -116,10 +127,11 @@ public record FileLogOptions(
     public Builder tailCacheBytes(long v) { tailCacheBytes = v; return this; }
     public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
     public Builder commitLinger(Duration v) { commitLinger = v; return this; }
+    public Builder preallocateBytes(long v) { preallocateBytes = v; return this; }
 
     public FileLogOptions build() {
       return new FileLogOptions(partitions, fsync, fsyncInterval, segmentBytes, segmentAge, retentionAge,
-          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval, commitLinger);
+          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval, commitLinger, preallocateBytes);
     }
   }
 }

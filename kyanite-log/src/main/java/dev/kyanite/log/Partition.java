@@ -127,7 +127,7 @@ final class Partition {
       return CompletableFuture.failedFuture(new LogException(LogException.Reason.TOO_LARGE,
           "batch of " + frame + " bytes exceeds " + shared.options.maxBatchBytes()));
     }
-    if (shared.overBudget(frame)) {
+    if (shared.overBudget(frame - active().spare())) { // the pre-zeroed tail is already counted
       shared.markFull(true);
       return CompletableFuture.failedFuture(new LogException(LogException.Reason.FULL, "log byte budget reached"));
     }
@@ -235,8 +235,11 @@ final class Partition {
   void close() {
     stopWriter();
     Segment a = active();
+    long before = a.fileBytes();
     try {
-      a.force();
+      a.trimTail(); // the files of a cleanly closed log end at their last frame
+      shared.addBytes(a.fileBytes() - before);
+      a.forceAll();
       a.writeIndex();
       new RecoveryPoint(a.base, a.size(), end).write(dir);
     } catch (IOException e) {

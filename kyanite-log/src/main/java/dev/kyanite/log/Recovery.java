@@ -21,6 +21,10 @@ import java.util.stream.Stream;
  *   <li>At the first invalid frame (bad length, version, CRC, or an unexpected position) the
  *       segment is truncated there and every later segment is deleted: positions stay contiguous
  *       and every record before the damage survives.
+ *   <li>Except when every byte after the last valid frame is zero: that is the writer's pre-zeroed
+ *       tail ({@link PartitionWriter}), the clean end of the segment, not damage. The active segment
+ *       keeps it (appends go on filling it); an earlier one is trimmed. Neither is reported. Zeros
+ *       after non-zero damage are not counted in the reported bytes.
  * </ol>
  *
  * Without a usable recovery point every segment is re-validated (reported as a full scan).
@@ -94,10 +98,14 @@ final class Recovery {
           scanned += size;
           LOG.log(System.Logger.Level.WARNING, "partition {0}: rebuilt index of segment {1}", id, s.base);
           if (scan.validEnd() < size) {
-            damaged = truncate(id, s, size, scan);
-            truncatedBytes += size - scan.validEnd();
-            expected = scan.nextPosition();
-            continue;
+            long dataEnd = s.nonZeroEnd(scan.validEnd(), size);
+            if (dataEnd > scan.validEnd()) {
+              damaged = truncate(id, s, dataEnd, scan);
+              truncatedBytes += dataEnd - scan.validEnd();
+              expected = scan.nextPosition();
+              continue;
+            }
+            s.truncate(scan.validEnd()); // a sealed segment keeps no pre-zeroed tail
           }
         }
         expected = bases.get(i + 1);
@@ -120,8 +128,15 @@ final class Recovery {
       }
       expected = scan.nextPosition();
       if (scan.validEnd() < size) {
-        damaged = truncate(id, s, size, scan);
-        truncatedBytes += size - scan.validEnd();
+        long dataEnd = s.nonZeroEnd(scan.validEnd(), size);
+        if (dataEnd > scan.validEnd()) {
+          damaged = truncate(id, s, dataEnd, scan);
+          truncatedBytes += dataEnd - scan.validEnd();
+        } else if (last) {
+          s.keepZeroTail(scan.validEnd(), size); // the writer's pre-zeroed tail: the clean end
+        } else {
+          s.truncate(scan.validEnd()); // zeros before a later segment: nothing lost, just trimmed
+        }
       }
     }
 
@@ -135,10 +150,11 @@ final class Recovery {
     return new Partition(id, dir, shared, segments, expected);
   }
 
-  private static boolean truncate(int id, Segment s, long size, Segment.Scan scan) throws IOException {
+  /** Cuts off damage ending at {@code dataEnd} (zeros after it are the pre-zeroed tail, not damage). */
+  private static boolean truncate(int id, Segment s, long dataEnd, Segment.Scan scan) throws IOException {
     LOG.log(System.Logger.Level.WARNING,
         "partition {0}: torn or corrupt tail in segment {1}: truncating {2} bytes after position {3} (byte {4})",
-        id, s.base, size - scan.validEnd(), scan.nextPosition(), scan.validEnd());
+        id, s.base, dataEnd - scan.validEnd(), scan.nextPosition(), scan.validEnd());
     s.truncate(scan.validEnd());
     return true;
   }

@@ -37,7 +37,9 @@ final class Segment {
   final Path indexPath;
   private FileChannel channel;
   private volatile long size;
-  private long written;
+  private volatile long written;
+  /** Length of the file: {@link #written} plus the pre-zeroed tail (see {@link #zeroAhead}). */
+  private volatile long fileBytes;
   private SegmentIndex index;
   private long firstTimestamp = -1;
   private volatile long lastTimestamp = -1;
@@ -66,6 +68,7 @@ final class Segment {
     Segment s = new Segment(dir, base, opener);
     s.size = Files.size(s.logPath);
     s.written = s.size;
+    s.fileBytes = s.size;
     return s;
   }
 
@@ -155,6 +158,7 @@ final class Segment {
     ch.force(true);
     size = validBytes;
     written = validBytes;
+    fileBytes = validBytes;
     synchronized (this) {
       if (index != null) index.truncateTo(validBytes);
     }
@@ -237,14 +241,101 @@ final class Segment {
     try {
       while (buf.hasRemaining()) at += ch.write(buf, at);
     } catch (IOException e) {
-      try {
-        ch.truncate(written);
-      } catch (IOException suppressed) {
-        e.addSuppressed(suppressed);
-      }
+      // the pre-zeroed tail goes too: simpler than re-zeroing, and the writer zeroes ahead again
+      cutTo(ch, written, e);
       throw e;
     }
     written = at;
+    if (at > fileBytes) fileBytes = at;
+  }
+
+  /** Truncates to {@code length} after a failure; if even that fails, learns the real length. */
+  private void cutTo(FileChannel ch, long length, IOException cause) {
+    try {
+      ch.truncate(length);
+      fileBytes = length;
+    } catch (IOException suppressed) {
+      cause.addSuppressed(suppressed);
+      try {
+        fileBytes = ch.size();
+      } catch (IOException ignored) {
+        // keep the old figure; the next open measures the files again
+      }
+    }
+  }
+
+  /** Length of the file on disk: the bytes written plus the pre-zeroed tail (writer thread). */
+  long fileBytes() {
+    return fileBytes;
+  }
+
+  /** Pre-zeroed bytes after the written ones, which appends fill without growing the file. */
+  long spare() {
+    return Math.max(0, fileBytes - written);
+  }
+
+  /**
+   * Extends the file with zero bytes up to {@code upTo}, so that later appends overwrite blocks
+   * that are already allocated and sized: their {@code fdatasync} then flushes data only, not the
+   * file size and extent metadata (one journal commit per fsync on ext4/xfs). {@code fallocate}
+   * alone would not do: its unwritten extents still change metadata on the first write. On failure
+   * (e.g. "No space left on device") the file is cut back to where the zeros started, so nothing
+   * but zeros is ever added, and the exception is thrown.
+   */
+  void zeroAhead(ByteBuffer zeros, long upTo) throws IOException {
+    FileChannel ch = channel();
+    long from = fileBytes;
+    long at = from;
+    try {
+      while (at < upTo) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), upTo - at));
+        while (zeros.hasRemaining()) at += ch.write(zeros, at);
+      }
+    } catch (IOException e) {
+      cutTo(ch, from, e);
+      throw e;
+    }
+    fileBytes = at;
+  }
+
+  /** Cuts the pre-zeroed tail off (at a roll and a clean close): the file then ends at its last frame. */
+  void trimTail() throws IOException {
+    if (fileBytes > written) {
+      channel().truncate(written);
+      fileBytes = written;
+    }
+  }
+
+  /**
+   * End (exclusive) of the last non-zero byte in {@code [from, to)}, or {@code from} if every byte
+   * there is zero: recovery uses it to tell a pre-zeroed tail (a clean end) from damage.
+   */
+  long nonZeroEnd(long from, long to) throws IOException {
+    FileChannel ch = channel();
+    ByteBuffer buf = ByteBuffer.allocate(READ_CHUNK);
+    long end = from;
+    for (long at = from; at < to; ) {
+      buf.clear();
+      readFully(ch, buf, at, to);
+      buf.flip();
+      int n = buf.limit();
+      if (n == 0) break;
+      for (int i = n - 1; i >= 0; i--) {
+        if (buf.get(i) != 0) {
+          end = at + i + 1;
+          break;
+        }
+      }
+      at += n;
+    }
+    return end;
+  }
+
+  /** After recovery found only zeros after the valid frames: keep them as the pre-zeroed tail. */
+  void keepZeroTail(long validEnd, long fileLength) {
+    size = validEnd;
+    written = validEnd;
+    fileBytes = fileLength;
   }
 
   /** Publishes written bytes up to {@code newSize}: readers may now see them. */
@@ -258,13 +349,20 @@ final class Segment {
   void cutBack() throws IOException {
     channel().truncate(size);
     written = size;
+    fileBytes = size;
     synchronized (this) {
       if (index != null) index.truncateTo(size);
     }
   }
 
+  /** {@code fdatasync}: the data, and the file size only if it changed. */
   void force() throws IOException {
     channel().force(false);
+  }
+
+  /** {@code fsync}: data and all metadata (after a truncation that must hold before anything else moves). */
+  void forceAll() throws IOException {
+    channel().force(true);
   }
 
   /** Reads the first frame's timestamp (for a segment whose prefix is trusted without a scan). */
@@ -398,6 +496,6 @@ final class Segment {
     } catch (IOException ignored) {
       // a vanished index counts as zero bytes
     }
-    return size + idx;
+    return fileBytes + idx;
   }
 }

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * thread, as the server does. Usage:
  * <pre>java -cp ... dev.kyanite.bench.log.LogBench [--seconds 10] [--appenders 64] [--record-bytes 300]
  *     [--batch 100] [--partitions 1] [--dir DIR]
- *     [--phases disk,single,batched,recovery] [--linger-us 200] [--recovery-mib 1024]</pre>
+ *     [--phases disk,single,batched,recovery] [--linger-us 200] [--preallocate-kib 4096] [--recovery-mib 1024]</pre>
  */
 public final class LogBench {
   private LogBench() {}
@@ -42,31 +42,36 @@ public final class LogBench {
     String dirArg = strArg(args, "--dir", null);
     String phases = strArg(args, "--phases", "disk,single,batched");
     int lingerMicros = intArg(args, "--linger-us", 200);
+    long preallocate = intArg(args, "--preallocate-kib", 4096) * 1024L;
     Path root = dirArg != null ? Files.createDirectories(Path.of(dirArg)) : Files.createTempDirectory("kyanite-logbench");
     System.out.printf("LogBench: %d s per phase, %d appenders, %d-byte records, batch %d, %d partition(s), fsync=always,"
-        + " commit linger %d us, dir %s%n", seconds, appenders, recordBytes, batch, partitions, lingerMicros, root);
+        + " commit linger %d us, preallocate %d KiB, dir %s%n", seconds, appenders, recordBytes, batch, partitions,
+        lingerMicros, preallocate >> 10, root);
     java.time.Duration linger = java.time.Duration.ofNanos(lingerMicros * 1000L);
     try {
       int frameSingle = 30 + 4 + recordBytes;
       int frameBatch = 30 + batch * (4 + recordBytes);
       double diskBatch = Double.NaN;
       if (phases.contains("disk")) {
-        double diskSingle = diskLimit(root.resolve("raw1"), frameSingle * appenders, seconds);
-        diskBatch = diskLimit(root.resolve("raw2"), frameBatch, seconds);
+        double diskSingle = diskLimit(root.resolve("raw1"), frameSingle * appenders, seconds, false);
+        double diskSingleZeroed = diskLimit(root.resolve("raw3"), frameSingle * appenders, seconds, true);
+        diskBatch = diskLimit(root.resolve("raw2"), frameBatch, seconds, false);
         System.out.printf("disk limit, write+force of %d B (%d single records): %,.0f fsync/s = %,.0f records/s%n",
             frameSingle * appenders, appenders, diskSingle, diskSingle * appenders);
+        System.out.printf("disk limit, the same into a pre-zeroed file: %,.0f fsync/s = %,.0f records/s%n",
+            diskSingleZeroed, diskSingleZeroed * appenders);
         System.out.printf("disk limit, write+force of %d B (one %d-record batch): %,.0f fsync/s = %,.0f records/s%n",
             frameBatch, batch, diskBatch, diskBatch * batch);
       }
       Result single = null;
       if (phases.contains("single")) {
-        single = run(root.resolve("single"), partitions, appenders, recordBytes, 1, seconds, linger);
+        single = run(root.resolve("single"), partitions, appenders, recordBytes, 1, seconds, linger, preallocate);
         System.out.printf("log, %d single-record appenders: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
             appenders, single.recordsPerSecond, single.recordsPerFsync, single.fsyncsPerSecond);
       }
       Result batched = null;
       if (phases.contains("batched")) {
-        batched = run(root.resolve("batched"), partitions, appenders, recordBytes, batch, seconds, linger);
+        batched = run(root.resolve("batched"), partitions, appenders, recordBytes, batch, seconds, linger, preallocate);
         System.out.printf("log, %d appenders of %d-record batches: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
             appenders, batch, batched.recordsPerSecond, batched.recordsPerFsync, batched.fsyncsPerSecond);
       }
@@ -91,9 +96,9 @@ public final class LogBench {
 
   /** Closed-loop async appenders against a fresh log; measures after a warm-up of a third of the time. */
   static Result run(Path dir, int partitions, int appenders, int recordBytes, int batch, int seconds,
-      java.time.Duration linger) throws Exception {
+      java.time.Duration linger, long preallocate) throws Exception {
     FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(partitions)
-        .fsync(FsyncPolicy.ALWAYS).segmentBytes(256L << 20).commitLinger(linger).build());
+        .fsync(FsyncPolicy.ALWAYS).segmentBytes(256L << 20).commitLinger(linger).preallocateBytes(preallocate).build());
     ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-event-loop"));
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong failures = new AtomicLong();
@@ -173,29 +178,44 @@ public final class LogBench {
     }
   }
 
-  /** Forces per second of a plain append-write + force loop of {@code bytes}-sized writes. */
-  static double diskLimit(Path file, int bytes, int seconds) throws IOException {
+  /**
+   * Forces per second of a plain write + force loop of {@code bytes}-sized writes: appending to a
+   * growing file, or ({@code preZeroed}) overwriting a 64 MiB file zero-filled and forced first,
+   * wrapping at its end — what the log's pre-zeroed tail gives it.
+   */
+  static double diskLimit(Path file, int bytes, int seconds, boolean preZeroed) throws IOException {
     ByteBuffer buf = ByteBuffer.allocateDirect(bytes);
+    long ring = 64L << 20;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
-      while (System.nanoTime() < warmEnd) {
-        buf.clear();
-        ch.write(buf);
-        ch.force(false);
+      if (preZeroed) {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        for (long at = 0; at < ring; ) {
+          zeros.clear();
+          at += ch.write(zeros, at);
+        }
+        ch.force(true);
       }
+      long[] at = {0};
+      long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
+      while (System.nanoTime() < warmEnd) writeAndForce(ch, buf, at, preZeroed ? ring : Long.MAX_VALUE);
       long n = 0;
       long t0 = System.nanoTime();
       long end = t0 + seconds * 1_000_000_000L;
       while (System.nanoTime() < end) {
-        buf.clear();
-        while (buf.hasRemaining()) ch.write(buf);
-        ch.force(false);
+        writeAndForce(ch, buf, at, preZeroed ? ring : Long.MAX_VALUE);
         n++;
       }
       return n / ((System.nanoTime() - t0) / 1e9);
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  private static void writeAndForce(FileChannel ch, ByteBuffer buf, long[] at, long wrapAt) throws IOException {
+    if (at[0] + buf.capacity() > wrapAt) at[0] = 0;
+    buf.clear();
+    while (buf.hasRemaining()) at[0] += ch.write(buf, at[0]);
+    ch.force(false);
   }
 
   private static int intArg(String[] args, String name, int dflt) {
