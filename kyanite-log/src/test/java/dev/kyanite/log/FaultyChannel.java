@@ -72,7 +72,14 @@ final class FaultyChannel extends FileChannel {
   @Override public long position() throws IOException { return real.position(); }
   @Override public FileChannel position(long p) throws IOException { real.position(p); return this; }
   @Override public long size() throws IOException { return real.size(); }
-  @Override public FileChannel truncate(long size) throws IOException { real.truncate(size); return this; }
+  /** Truncation gives the cut bytes back to the allowance, as a real filesystem frees them. */
+  @Override
+  public FileChannel truncate(long size) throws IOException {
+    long before = real.size();
+    real.truncate(size);
+    if (faults.writeAllowance != Long.MAX_VALUE && size < before) faults.writeAllowance += before - size;
+    return this;
+  }
   @Override public long transferTo(long position, long count, WritableByteChannel target) throws IOException { return real.transferTo(position, count, target); }
   @Override public long transferFrom(ReadableByteChannel src, long position, long count) throws IOException { return real.transferFrom(src, position, count); }
   @Override public int read(ByteBuffer dst, long position) throws IOException { return real.read(dst, position); }
