@@ -12,7 +12,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import java.util.Optional;
 
 /**
  * Compiles CEL expressions over the variable {@code event} (a {@code map(string, dyn)}: {@code id},
@@ -89,16 +89,30 @@ final class Expressions {
       throw new ExpressionError(first.getMessage(), line, column);
     }
     try {
-      return new Compiled(source, cel.createProgram(r.getAst()));
+      return new Compiled(source, cel.createProgram(r.getAst()), FastCel.compile(r.getAst(), limits.maxIterations()));
     } catch (CelValidationException | CelEvaluationException | RuntimeException e) {
       throw new ExpressionError("expression cannot be planned: " + e.getMessage(), 1, 1);
     }
   }
 
-  /** A compiled expression; evaluation is thread-safe. */
-  record Compiled(String source, CelRuntime.Program program) {
-    Object eval(Map<String, ?> activation) throws CelEvaluationException {
-      return program.eval(activation);
+  /**
+   * A compiled expression; evaluation is thread-safe.
+   *
+   * @param fast the direct evaluator for the common subset, or {@code null} (see {@link FastCel})
+   */
+  record Compiled(String source, CelRuntime.Program program, FastCel fast) {
+    /** The value for this event: the fast form's when it decides, else CEL's (same result, same errors). */
+    Object eval(EventMap event) throws CelEvaluationException {
+      if (fast != null) {
+        Object v = fast.eval(event);
+        if (v != FastCel.BAIL) return v;
+      }
+      return evalCel(event);
+    }
+
+    /** CEL-Java's own evaluation, without copying the event into an activation map. */
+    Object evalCel(EventMap event) throws CelEvaluationException {
+      return program.eval(name -> name.equals("event") ? Optional.of(event) : Optional.empty());
     }
   }
 

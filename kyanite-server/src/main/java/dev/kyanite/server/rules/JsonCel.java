@@ -53,7 +53,8 @@ final class JsonCel {
 
   /** The JSON of a CEL result value. */
   static JsonNode toJson(Object v) {
-    if (v == null || v instanceof NullValue) return NODES.nullNode();
+    // CEL's literal `null` evaluates to protobuf's NullValue, JSON values to CEL's own: both are JSON null.
+    if (v == null || v instanceof NullValue || v instanceof com.google.protobuf.NullValue) return NODES.nullNode();
     if (v instanceof ObjectMap m) return m.node.deepCopy();
     if (v instanceof JsonList l) return l.node.deepCopy();
     if (v instanceof String s) return NODES.textNode(s);

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable, ordered set of compiled rules and the pure function that runs them over an event.
@@ -33,10 +34,13 @@ import java.util.Set;
  */
 final class RuleSet {
   static final RuleSet EMPTY = new RuleSet(List.of(), 0);
+  private static final int MAX_CACHED_TYPES = 4096;
 
   private final List<Rule> all;
   private final Rule[] active;
   private final long revision;
+  /** Event type → the active rules whose type globs match it (types repeat; globs need not be re-run). */
+  private final ConcurrentHashMap<String, Rule[]> byType = new ConcurrentHashMap<>();
 
   RuleSet(Collection<Rule> rules, long revision) {
     List<Rule> sorted = new ArrayList<>(rules);
@@ -61,7 +65,22 @@ final class RuleSet {
   }
 
   PipelineResult evaluate(Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
-    return run(active, event, processors, metrics, trace);
+    return run(forType(event.type()), true, event, processors, metrics, trace);
+  }
+
+  /** The active rules whose type globs match {@code type}, in evaluation order (cached per type). */
+  private Rule[] forType(String type) {
+    Rule[] rules = byType.get(type);
+    if (rules == null) {
+      List<Rule> matching = new ArrayList<>();
+      for (Rule r : active) {
+        if (r.matchesType(type)) matching.add(r);
+      }
+      rules = matching.toArray(Rule[]::new);
+      // Bounded: a stream of ever-new types must not grow the cache without limit.
+      if (byType.size() < MAX_CACHED_TYPES) byType.put(type, rules);
+    }
+    return rules;
   }
 
   /**
@@ -72,8 +91,8 @@ final class RuleSet {
   Event redactForRead(Event event) {
     WorkingEvent w = new WorkingEvent(event);
     RuleMetrics scratch = RuleMetrics.detached();
-    for (Rule r : active) {
-      if (!r.matchesType(event.type()) || !conditionHolds(r, w, scratch, null)) continue;
+    for (Rule r : forType(event.type())) {
+      if (!conditionHolds(r, w, scratch, null)) continue;
       for (Action a : r.actions()) {
         if (a instanceof Action.Redact rd) {
           for (FieldPath p : rd.paths()) w.redact(p, rd.mask());
@@ -87,16 +106,17 @@ final class RuleSet {
 
   /** Runs only {@code rule} (dry runs of a single rule, backtests). */
   static PipelineResult evaluateOne(Rule rule, Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
-    return run(new Rule[] {rule}, event, processors, metrics, trace);
+    return run(new Rule[] {rule}, false, event, processors, metrics, trace);
   }
 
-  private static PipelineResult run(Rule[] rules, Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
+  /** @param typesChecked whether {@code rules} are already only those whose type globs match */
+  private static PipelineResult run(Rule[] rules, boolean typesChecked, Event event, ProcessorCalls processors, RuleMetrics metrics, Trace trace) {
     metrics.evaluated.increment();
     WorkingEvent w = new WorkingEvent(event);
     Set<String> route = null;
     Map<String, Integer> applied = null;
     for (Rule r : rules) {
-      if (!r.matchesType(event.type()) || !conditionHolds(r, w, metrics, trace)) continue;
+      if ((!typesChecked && !r.matchesType(event.type())) || !conditionHolds(r, w, metrics, trace)) continue;
       metrics.matched.increment();
       if (applied == null) applied = new LinkedHashMap<>();
       applied.put(r.name(), r.version());

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyanite.core.event.Event;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The event while rules run over it: copy-on-write, so an event that no action changes is never
@@ -17,7 +16,7 @@ final class WorkingEvent {
   private Event current;
   private boolean dataOwned;
   private boolean extOwned;
-  private Map<String, Object> activation;
+  private EventMap activation;
 
   WorkingEvent(Event event) {
     this.current = event;
@@ -34,9 +33,9 @@ final class WorkingEvent {
     activation = null;
   }
 
-  /** The CEL variables: {@code event} as a lazily computed map (see {@link EventMap}). */
-  Map<String, Object> activation() {
-    if (activation == null) activation = Map.of("event", new EventMap(current));
+  /** The CEL variable {@code event}: a lazily computed map (see {@link EventMap}) of the current event. */
+  EventMap activation() {
+    if (activation == null) activation = new EventMap(current);
     return activation;
   }
 

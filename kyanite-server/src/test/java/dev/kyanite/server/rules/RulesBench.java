@@ -16,8 +16,8 @@ import java.util.List;
 /**
  * Throughput of the worker's per-event CPU path — decode the log record, run the pipeline, encode
  * and sign the webhook body for one endpoint (no network) — with no rules versus 10 rules of
- * typical size. One thread; rounds
- * alternate between the two set-ups and the median of each is reported.
+ * typical size. One thread; after a warm-up of both, rounds alternate between the two set-ups and
+ * the medians (and the median of the per-round ratios) are reported.
  *
  * <p>Run: {@code mvn -B -q -o test -pl kyanite-server -am -Dtest=RulesBenchTest -Dkyanite.long=true}
  * (prints to the test's output file), or this class's {@code main} with the test class path.
@@ -94,27 +94,61 @@ public final class RulesBench {
     return n / secs;
   }
 
-  /** @return {none median, rules median} events/s */
+  /**
+   * Interleaved A/B in one JVM: a warm-up of both set-ups (three alternations, enough for C2 to
+   * compile the whole path), then {@code rounds} pairs; the order inside a pair alternates so
+   * neither arm always runs first (and noise from other processes hits both alike).
+   *
+   * @return {no-rules median, rules median, median of the per-pair ratios rules/none} (events/s)
+   */
   public static double[] measure(int rounds, long roundMillis) throws InvalidRuleException {
     List<byte[]> events = events(10_000);
     EventPipeline none = EventPipeline.identity();
     EventPipeline ten = tenRules();
-    run(none, events, 2_000); // warm-up both paths
-    run(ten, events, 3_000);
+    for (int i = 0; i < 3; i++) {
+      run(none, events, 1_000);
+      run(ten, events, 1_000);
+    }
     double[] a = new double[rounds];
     double[] b = new double[rounds];
+    double[] ratio = new double[rounds];
     for (int r = 0; r < rounds; r++) {
-      a[r] = run(none, events, roundMillis);
-      b[r] = run(ten, events, roundMillis);
+      if (r % 2 == 0) {
+        a[r] = run(none, events, roundMillis);
+        b[r] = run(ten, events, roundMillis);
+      } else {
+        b[r] = run(ten, events, roundMillis);
+        a[r] = run(none, events, roundMillis);
+      }
+      ratio[r] = b[r] / a[r];
+      System.out.printf("rules bench round %d: no rules %.0f events/s, 10 rules %.0f events/s, ratio %.3f%n", r + 1, a[r], b[r], ratio[r]);
     }
-    Arrays.sort(a);
-    Arrays.sort(b);
-    return new double[] {a[rounds / 2], b[rounds / 2]};
+    return new double[] {median(a), median(b), median(ratio)};
   }
 
+  private static double median(double[] v) {
+    double[] s = v.clone();
+    Arrays.sort(s);
+    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  }
+
+  static String summary(double[] m) {
+    return String.format("rules bench: no rules %.0f events/s, 10 rules %.0f events/s (medians), ratio of medians %.3f,"
+        + " median per-round ratio %.3f, loss %.1f%%", m[0], m[1], m[1] / m[0], m[2], 100 * (1 - m[2]));
+  }
+
+  /**
+   * {@code main [rounds [roundMillis]]}, or {@code main profile <seconds>}: only the rules arm, for a
+   * profiler (e.g. {@code -XX:StartFlightRecording}).
+   */
   public static void main(String[] args) throws Exception {
-    double[] m = measure(7, 2_000);
-    System.out.printf("rules bench: no rules %.0f events/s, 10 rules %.0f events/s, loss %.1f%%%n",
-        m[0], m[1], 100 * (1 - m[1] / m[0]));
+    if (args.length == 2 && args[0].equals("profile")) {
+      double eps = run(tenRules(), events(10_000), Long.parseLong(args[1]) * 1000);
+      System.out.printf("rules only: %.0f events/s%n", eps);
+      return;
+    }
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 9;
+    long millis = args.length > 1 ? Long.parseLong(args[1]) : 2_000;
+    System.out.println(summary(measure(rounds, millis)));
   }
 }

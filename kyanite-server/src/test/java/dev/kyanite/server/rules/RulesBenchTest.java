@@ -30,8 +30,6 @@ class RulesBenchTest {
   @Test
   void measureThroughputLoss() throws Exception {
     assumeTrue(Boolean.getBoolean("kyanite.long"), "benchmark: run with -Dkyanite.long=true");
-    double[] m = RulesBench.measure(7, 2_000);
-    System.out.printf("rules bench: no rules %.0f events/s, 10 rules %.0f events/s, loss %.1f%%%n",
-        m[0], m[1], 100 * (1 - m[1] / m[0]));
+    System.out.println(RulesBench.summary(RulesBench.measure(9, 2_000)));
   }
 }
