@@ -106,8 +106,8 @@ public final class EventCodec {
           case "type" -> type = p.getText();
           case "source" -> source = p.getText();
           case "subject" -> subject = p.getText();
-          case "time" -> time = Instant.parse(p.getText());
-          case "received_at" -> receivedAt = Instant.parse(p.getText());
+          case "time" -> time = Timestamps.parse(p.getText());
+          case "received_at" -> receivedAt = Timestamps.parse(p.getText());
           case "key" -> key = p.getText();
           case "idem" -> idem = p.getText();
           case "hash" -> hash = p.getText();

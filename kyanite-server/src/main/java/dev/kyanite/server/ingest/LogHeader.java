@@ -25,7 +25,7 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
         switch (f) {
           case "id" -> id = p.getText();
           case "source" -> source = p.getText();
-          case "received_at" -> receivedAt = Instant.parse(p.getText());
+          case "received_at" -> receivedAt = dev.kyanite.core.event.Timestamps.parse(p.getText());
           case "idem" -> idem = p.getText();
           case "hash" -> hash = p.getText();
           default -> p.skipChildren();
