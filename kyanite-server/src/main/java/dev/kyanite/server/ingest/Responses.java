@@ -42,25 +42,28 @@ final class Responses {
    * with every rejection under {@code rejected}.
    */
   static void batch(RoutingContext rc, List<Item> items, boolean atomic, String durability) {
-    List<Map<String, Object>> accepted = new ArrayList<>();
+    // the accepted list is written directly: a map per event and a generic encoder cost more
+    // than the rest of a batch's answer (one entry per event, up to the batch limit)
+    StringBuilder acceptedJson = new StringBuilder(16 + 80 * items.size()).append('[');
+    int acceptedCount = 0;
     List<Map<String, Object>> rejected = new ArrayList<>();
     Item firstRejected = null;
     boolean allReplayed = true;
     for (Item it : items) {
       if (it.accepted()) {
-        Map<String, Object> a = new LinkedHashMap<>();
-        a.put("index", it.index);
-        a.put("id", it.acceptedId);
-        a.put("received_at", Timestamps.format(it.acceptedAt));
-        if (it.replayed) a.put("replayed", true);
+        if (acceptedCount++ > 0) acceptedJson.append(',');
+        acceptedJson.append("{\"index\":").append(it.index).append(",\"id\":");
+        quote(acceptedJson, it.acceptedId);
+        acceptedJson.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append('"');
+        if (it.replayed) acceptedJson.append(",\"replayed\":true");
         else allReplayed = false;
-        accepted.add(a);
+        acceptedJson.append('}');
       } else if (it.rejection != null) {
         if (firstRejected == null) firstRejected = it;
         rejected.add(rejection(it.index, it.rejection));
       }
     }
-    if (firstRejected != null && (atomic || accepted.isEmpty())) {
+    if (firstRejected != null && (atomic || acceptedCount == 0)) {
       Rejection r = firstRejected.rejection;
       String detail = atomic
           ? rejected.size() + " of " + items.size() + " events were refused, so none was accepted (atomic batch); first: " + r.detail()
@@ -70,15 +73,16 @@ final class Responses {
       Problems.send(rc, p);
       return;
     }
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("accepted", accepted);
-    body.put("rejected", rejected);
-    body.put("durability", durability);
+    acceptedJson.append(']');
     HttpServerResponse res = rc.response();
     if (res.ended()) return;
     res.setStatusCode(202).putHeader("Content-Type", "application/json");
-    if (allReplayed && !accepted.isEmpty()) res.putHeader("Idempotent-Replayed", "true");
-    res.end(io.vertx.core.json.Json.encode(body));
+    if (allReplayed && acceptedCount > 0) res.putHeader("Idempotent-Replayed", "true");
+    StringBuilder body = new StringBuilder(acceptedJson.length() + 64).append("{\"accepted\":").append(acceptedJson)
+        .append(",\"rejected\":").append(rejected.isEmpty() ? "[]" : io.vertx.core.json.Json.encode(rejected))
+        .append(",\"durability\":");
+    quote(body, durability);
+    res.end(body.append('}').toString());
   }
 
   private static Map<String, Object> rejection(int index, Rejection r) {
