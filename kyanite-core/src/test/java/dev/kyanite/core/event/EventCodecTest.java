@@ -32,6 +32,20 @@ class EventCodecTest {
   }
 
   @Test
+  void roundTripsStringsThatNeedEscapingOrAreNotAscii() throws Exception {
+    String[] tricky = {"quote \" and backslash \\", "tab\tnewline\n\u0000\u001f", "Zoë – 東京 – 😀 mixed ascii",
+        "😀", "\u007f\u0080\u07ff\u0800\uffff", "end\\"};
+    for (String t : tricky) {
+      Event e = new Event("evt_" + t, "a.b", t, t, null, Instant.parse("2026-11-27T20:00:00Z"), t,
+          EventCodec.mapper().getNodeFactory().textNode(t), null, t, t);
+      byte[] bytes = EventCodec.encode(e);
+      assertThat(EventCodec.decode(bytes)).isEqualTo(e);
+      // and it is plain JSON any parser reads the same way
+      assertThat(EventCodec.mapper().readTree(bytes).get("source").asText()).isEqualTo(t);
+    }
+  }
+
+  @Test
   void omitsAbsentOptionalFields() {
     Event e = new Event("evt_2", "a.b", null, null, null, Instant.EPOCH, null,
         EventCodec.mapper().getNodeFactory().nullNode(), null, null, null);
