@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The writer thread of one {@link Partition}: group commit.
@@ -37,7 +35,7 @@ final class PartitionWriter {
 
   private final Partition partition;
   private final FileEventLog.Shared shared;
-  private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+  private final AppendQueue<Pending> queue = new AppendQueue<>();
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
   private ByteBuffer zeros;
   private final List<Written> unpublished = new ArrayList<>();
@@ -93,9 +91,9 @@ final class PartitionWriter {
       try {
         if (shared.options.fsync() == FsyncPolicy.INTERVAL && dirty) {
           long wait = intervalNanos - (System.nanoTime() - lastForce);
-          first = wait <= 0 ? null : queue.poll(wait, TimeUnit.NANOSECONDS);
+          first = wait <= 0 ? queue.poll() : queue.take(wait);
         } else {
-          first = queue.take();
+          first = queue.take(Long.MAX_VALUE);
         }
       } catch (InterruptedException e) {
         break;
@@ -193,7 +191,9 @@ final class PartitionWriter {
    * again within microseconds. When fewer appends are queued than the previous gather held, wait
    * briefly (at most {@link FileLogOptions#commitLinger()}) for them, so that one fsync covers them
    * all instead of splitting them over two. At low load the previous gather is small, so nobody
-   * waits. The same idea as PostgreSQL's {@code commit_delay}.
+   * waits. The same idea as PostgreSQL's {@code commit_delay}. The wait polls rather than sleeps
+   * (spinning briefly, then yielding the CPU between polls): a sleeping writer would be woken by
+   * every returning append, and a timed sleep overshoots tens of microseconds.
    */
   private void lingerForReturningAppenders(List<Pending> gather) {
     long linger = shared.options.commitLinger().toNanos();
@@ -201,18 +201,17 @@ final class PartitionWriter {
     if (linger > 0 && shared.options.fsync() == FsyncPolicy.ALWAYS && gather.size() < target
         && !gather.contains(STOP)) {
       long deadline = System.nanoTime() + linger;
-      try {
-        while (gather.size() < target) {
-          long left = deadline - System.nanoTime();
-          if (left <= 0) break;
-          Pending more = queue.poll(Math.min(left, 20_000), TimeUnit.NANOSECONDS);
-          if (more == null) continue;
-          gather.add(more);
-          queue.drainTo(gather, MAX_GATHER - gather.size());
-          if (more == STOP || gather.contains(STOP)) break;
+      int idle = 0;
+      while (gather.size() < target) {
+        int from = gather.size();
+        if (queue.drainTo(gather, MAX_GATHER - from) > 0) {
+          idle = 0;
+          if (gather.subList(from, gather.size()).contains(STOP)) break;
+          continue;
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+        if (System.nanoTime() - deadline >= 0) break;
+        if (++idle < 50) Thread.onSpinWait();
+        else Thread.yield(); // let an appender on this core run
       }
     }
     previousGather = gather.size();
