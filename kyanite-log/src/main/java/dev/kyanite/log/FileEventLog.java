@@ -73,7 +73,9 @@ import java.util.stream.Stream;
  * FsyncPolicy#NEVER} futures complete after the write with {@code WRITTEN}: that is all that is
  * true at that moment. A write or force that fails is cut back so that no partial frame remains;
  * its appends fail with {@link LogException.Reason#FULL} ("No space left on device" or the byte
- * budget) or {@code IO}, and the next appends try again by themselves.
+ * budget) or {@code IO}, and the next appends try again by themselves. Between gathers the writer
+ * keeps the active segment's zero tail refilled ({@link FileLogOptions#preallocateBytes()}), so
+ * that group-commit fsyncs overwrite allocated blocks and flush data, not file-size metadata.
  *
  * <h2>Reading</h2>
  * Recently acknowledged records are served from a per-partition memory cache; older ones by

@@ -14,7 +14,9 @@ import java.util.List;
  * One segment of a partition: {@code <base>.log} holds frames (see {@link FileEventLog}) whose
  * positions start at {@code base}; {@code <base>.index} is its {@link SegmentIndex}, written when
  * the segment is sealed (rolled) and on close. {@code base} is printed as 20 zero-padded digits so
- * names sort like positions.
+ * names sort like positions. The active segment's file may continue after its last frame with a
+ * pre-zeroed tail ({@link #zeroAhead}); {@link #written()} is where the frames end, {@link
+ * #fileBytes()} where the file does.
  *
  * <p>Thread-safety: one writer (the partition's writer thread, or recovery before the log opens)
  * appends; any number of readers read concurrently through positional reads. {@link #size()} is
