@@ -21,8 +21,10 @@ import java.util.List;
  * @param rotationGrace how long an old secret keeps signing after a rotation
  * @param spillAfter a live pair still queued after this long is stored as scheduled, so the log
  *     position can be committed without waiting for a slow endpoint
- * @param maxQueuePerEndpoint live pairs queued in memory per endpoint; beyond, they are spilled to
- *     the store at once
+ * @param maxQueuePerEndpoint live pairs queued in memory per endpoint; a worker with more waits
+ *     (backpressure) while the endpoint drains, else they are spilled to the store
+ * @param queueWait how long a worker waits for room in a full endpoint queue; an endpoint whose
+ *     oldest queued pair waited longer than this is slow, and its overflow is spilled at once
  * @param schedulerInterval how often the scheduler looks for due retries
  * @param userAgent the {@code user-agent} header
  */
@@ -41,13 +43,14 @@ public record DeliveryConfig(
     Duration rotationGrace,
     Duration spillAfter,
     int maxQueuePerEndpoint,
+    Duration queueWait,
     Duration schedulerInterval,
     String userAgent) {
 
   public static DeliveryConfig defaults() {
     return new DeliveryConfig(false, List.of(), RetryPolicy.defaults(), Duration.ofSeconds(15), 16, 20_000, true, 10,
         Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofDays(5), Duration.ofHours(24), Duration.ofSeconds(10),
-        10_000, Duration.ofMillis(200), "Kyanite-Webhooks/1.0");
+        1_000, Duration.ofSeconds(2), Duration.ofMillis(200), "Kyanite-Webhooks/1.0");
   }
 
   public SsrfGuard ssrfGuard() {
@@ -57,30 +60,36 @@ public record DeliveryConfig(
   public DeliveryConfig withAllowPrivateTargets(boolean allow) {
     return new DeliveryConfig(allow, allowCidrs, retry, defaultTimeout, defaultMaxInFlight, responseBodyLimit,
         recordSuccesses, breakerThreshold, breakerCoolDown, breakerMaxCoolDown, disableAfter, rotationGrace, spillAfter,
-        maxQueuePerEndpoint, schedulerInterval, userAgent);
+        maxQueuePerEndpoint, queueWait, schedulerInterval, userAgent);
   }
 
   public DeliveryConfig withRetry(RetryPolicy policy) {
     return new DeliveryConfig(allowPrivateTargets, allowCidrs, policy, defaultTimeout, defaultMaxInFlight,
         responseBodyLimit, recordSuccesses, breakerThreshold, breakerCoolDown, breakerMaxCoolDown, disableAfter,
-        rotationGrace, spillAfter, maxQueuePerEndpoint, schedulerInterval, userAgent);
+        rotationGrace, spillAfter, maxQueuePerEndpoint, queueWait, schedulerInterval, userAgent);
   }
 
   public DeliveryConfig withBreaker(int threshold, Duration coolDown) {
     return new DeliveryConfig(allowPrivateTargets, allowCidrs, retry, defaultTimeout, defaultMaxInFlight,
         responseBodyLimit, recordSuccesses, threshold, coolDown, breakerMaxCoolDown, disableAfter, rotationGrace,
-        spillAfter, maxQueuePerEndpoint, schedulerInterval, userAgent);
+        spillAfter, maxQueuePerEndpoint, queueWait, schedulerInterval, userAgent);
   }
 
   public DeliveryConfig withSpill(Duration after, int maxQueue) {
     return new DeliveryConfig(allowPrivateTargets, allowCidrs, retry, defaultTimeout, defaultMaxInFlight,
         responseBodyLimit, recordSuccesses, breakerThreshold, breakerCoolDown, breakerMaxCoolDown, disableAfter,
-        rotationGrace, after, maxQueue, schedulerInterval, userAgent);
+        rotationGrace, after, maxQueue, queueWait, schedulerInterval, userAgent);
   }
 
   public DeliveryConfig withRecordSuccesses(boolean record) {
     return new DeliveryConfig(allowPrivateTargets, allowCidrs, retry, defaultTimeout, defaultMaxInFlight,
         responseBodyLimit, record, breakerThreshold, breakerCoolDown, breakerMaxCoolDown, disableAfter, rotationGrace,
-        spillAfter, maxQueuePerEndpoint, schedulerInterval, userAgent);
+        spillAfter, maxQueuePerEndpoint, queueWait, schedulerInterval, userAgent);
+  }
+
+  public DeliveryConfig withQueueWait(Duration wait) {
+    return new DeliveryConfig(allowPrivateTargets, allowCidrs, retry, defaultTimeout, defaultMaxInFlight,
+        responseBodyLimit, recordSuccesses, breakerThreshold, breakerCoolDown, breakerMaxCoolDown, disableAfter,
+        rotationGrace, spillAfter, maxQueuePerEndpoint, wait, schedulerInterval, userAgent);
   }
 }

@@ -16,7 +16,8 @@ public final class DeliveryKeys {
       "Events read from one partition but not yet delivered or durably scheduled (the pipelining window).")
       .check(n -> n >= 1, ">= 1");
   public static final ConfigKey<Duration> WORKERS_COMMIT_INTERVAL = ConfigKey.duration("workers.commit-interval",
-      Duration.ofMillis(100), "How often each partition commits its consumer position.");
+      Duration.ofSeconds(1), "How often each partition commits its consumer position (each commit rewrites and "
+          + "fsyncs the offsets file; a crash redelivers at most this much).");
   public static final ConfigKey<Boolean> ALLOW_PRIVATE = ConfigKey.bool("delivery.allow-private-targets", false,
       "Allow webhook URLs on loopback, private, link-local and other internal addresses (development, tests, "
           + "benchmarks). Off in production: such targets are refused at registration and at delivery (SSRF guard).");
@@ -49,15 +50,22 @@ public final class DeliveryKeys {
       Duration.ofHours(24), "After a secret rotation the old secret keeps signing (a second signature) this long.");
   public static final ConfigKey<Duration> SPILL_AFTER = ConfigKey.duration("delivery.park-after", Duration.ofSeconds(10),
       "A pair waiting this long for a slow endpoint is written to the store as scheduled, so the log commit moves on.");
-  public static final ConfigKey<Integer> MAX_QUEUE = ConfigKey.integer("delivery.max-queue", 10_000,
-      "Pairs queued in memory per endpoint; beyond, new ones are written to the store at once.").check(n -> n >= 1, ">= 1");
+  public static final ConfigKey<Integer> MAX_QUEUE = ConfigKey.integer("delivery.max-queue", 1_000,
+      "Pairs queued in memory per endpoint. When full, the log consumer waits for room (backpressure: the log holds "
+          + "the backlog) unless the endpoint is slow (see `delivery.queue-wait`); then new pairs are written to the "
+          + "store.").check(n -> n >= 1, ">= 1");
+  public static final ConfigKey<Duration> QUEUE_WAIT = ConfigKey.duration("delivery.queue-wait", Duration.ofSeconds(2),
+      "How long the log consumer waits for a full endpoint queue to move. An endpoint that sends nothing for "
+          + "this long, or whose oldest queued pair waited half of `delivery.park-after`, is slow: its overflow is "
+          + "written to the store at once, so it does not hold up other endpoints. 0 = never wait (always spill).");
   public static final ConfigKey<Duration> SCHEDULER_INTERVAL = ConfigKey.duration("delivery.scheduler-interval",
       Duration.ofMillis(200), "How often the scheduler looks for due retries (a due retry leaves within about this).");
 
   public static List<ConfigKey<?>> all() {
     return List.of(WORKERS_ENABLED, WORKERS_MAX_IN_FLIGHT, WORKERS_COMMIT_INTERVAL, ALLOW_PRIVATE, ALLOW_CIDRS, RETRY_SCHEDULE,
         RETRY_JITTER, OVERLOAD_MIN, TIMEOUT, MAX_IN_FLIGHT, RESPONSE_BODY_LIMIT, RECORD_SUCCESSES, BREAKER_THRESHOLD,
-        BREAKER_COOL_DOWN, BREAKER_MAX_COOL_DOWN, DISABLE_AFTER, ROTATION_GRACE, SPILL_AFTER, MAX_QUEUE, SCHEDULER_INTERVAL);
+        BREAKER_COOL_DOWN, BREAKER_MAX_COOL_DOWN, DISABLE_AFTER, ROTATION_GRACE, SPILL_AFTER, MAX_QUEUE, QUEUE_WAIT,
+        SCHEDULER_INTERVAL);
   }
 
   /** The engine settings from configuration; {@link IllegalArgumentException} naming the key when invalid. */
@@ -81,6 +89,6 @@ public final class DeliveryKeys {
     return new DeliveryConfig(c.get(ALLOW_PRIVATE), cidrs, new RetryPolicy(schedule, c.get(RETRY_JITTER), c.get(OVERLOAD_MIN)),
         c.get(TIMEOUT), c.get(MAX_IN_FLIGHT), c.get(RESPONSE_BODY_LIMIT).intValue(), c.get(RECORD_SUCCESSES),
         c.get(BREAKER_THRESHOLD), c.get(BREAKER_COOL_DOWN), c.get(BREAKER_MAX_COOL_DOWN), c.get(DISABLE_AFTER),
-        c.get(ROTATION_GRACE), c.get(SPILL_AFTER), c.get(MAX_QUEUE), c.get(SCHEDULER_INTERVAL), "Kyanite-Webhooks/1.0");
+        c.get(ROTATION_GRACE), c.get(SPILL_AFTER), c.get(MAX_QUEUE), c.get(QUEUE_WAIT), c.get(SCHEDULER_INTERVAL), "Kyanite-Webhooks/1.0");
   }
 }

@@ -57,6 +57,12 @@ final class EndpointChannel {
   private TokenBucket bucket;
   private Instant failingSince;
   private int inFlight;
+  /** Consumer threads waiting for room in {@link #queue}. */
+  private int waiters;
+  /** Set when the lane could not take a consumer's pair in time; overflow spills without waiting. */
+  private boolean slow;
+  /** When the lane last moved pairs from its queue to sending (its progress). */
+  private long lastSentNanos = System.nanoTime();
   private boolean pumping;
   private boolean pumpAgain;
   private boolean timerArmed;
@@ -113,15 +119,63 @@ final class EndpointChannel {
     return breaker.state();
   }
 
+  /**
+   * Queues a pair. A live pair (from a log consumer thread) meeting a full queue waits for room —
+   * backpressure: the consumer stops reading and the log keeps the backlog — as long as the lane is
+   * merely busy. A slow lane gets the pair spilled to the store instead, so that it never holds up
+   * the consumer and with it the other endpoints: slow means its oldest queued pair has waited more
+   * than half of {@code park-after}, or it sent nothing for {@code queue-wait} (then it stays slow
+   * until it drains to half its queue). Never waits on an event loop.
+   */
   void submit(DeliveryTask t) {
-    t.enqueuedNanos = System.nanoTime();
     boolean spill;
     synchronized (this) {
-      spill = closed || (t.live && queue.size() >= cfg.maxQueuePerEndpoint());
+      int max = cfg.maxQueuePerEndpoint();
+      if (t.live && !closed && !slow && queue.size() >= max) awaitRoom(max);
+      spill = closed || (t.live && queue.size() >= max);
+      t.enqueuedNanos = System.nanoTime();
       if (!spill) queue.add(t);
     }
     if (spill) park(List.of(t), clock.instant());
     else pump();
+  }
+
+  /**
+   * Waits (monitor held, released while waiting) for room while the lane makes progress; marks the
+   * lane slow when it sent nothing for queue-wait or its oldest queued pair is older than half of
+   * park-after.
+   */
+  private void awaitRoom(int max) {
+    long limit = cfg.queueWait().toNanos();
+    if (limit <= 0 || io.vertx.core.Context.isOnEventLoopThread()) return;
+    long slowAge = cfg.spillAfter().toNanos() / 2;
+    waiters++;
+    try {
+      while (!closed && queue.size() >= max) {
+        long now = System.nanoTime();
+        DeliveryTask oldest = queue.peek();
+        if (now - lastSentNanos > limit || (oldest != null && now - oldest.enqueuedNanos > slowAge)) {
+          slow = true;
+          return;
+        }
+        wait(Math.max(1, limit / 1_000_000));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      waiters--;
+    }
+  }
+
+  /**
+   * After pairs left the queue for sending: once it is down to half, the lane is no longer slow and
+   * waiting consumers wake (hysteresis: one wake-up per many pairs, not per pair). Monitor held.
+   */
+  private void drained() {
+    if (queue.size() <= cfg.maxQueuePerEndpoint() / 2) {
+      slow = false;
+      if (waiters > 0) notifyAll();
+    }
   }
 
   /**
@@ -163,6 +217,7 @@ final class EndpointChannel {
       closed = true;
       rest = new ArrayList<>(queue);
       queue.clear();
+      if (waiters > 0) notifyAll();
     }
     if (!rest.isEmpty()) park(rest, clock.instant());
   }
@@ -211,6 +266,8 @@ final class EndpointChannel {
             send.add(next);
             inFlight++;
           }
+          if (!send.isEmpty()) lastSentNanos = System.nanoTime();
+          if (!send.isEmpty() || parked != null) drained();
           if (waitNanos > 0 && !timerArmed && !queue.isEmpty()) {
             timerArmed = true;
           } else {

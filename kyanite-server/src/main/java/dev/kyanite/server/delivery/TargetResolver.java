@@ -20,6 +20,8 @@ final class TargetResolver {
   private final SsrfGuard guard;
   private final long ttlMillis;
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
+  /** Checked IP literals (the guard's settings are fixed for the resolver's life). */
+  private final Map<String, Future<InetAddress>> literals = new ConcurrentHashMap<>();
 
   TargetResolver(Vertx vertx, SsrfGuard guard, long ttlMillis) {
     this.vertx = vertx;
@@ -28,11 +30,16 @@ final class TargetResolver {
   }
 
   Future<InetAddress> resolve(String host) {
+    Future<InetAddress> known = literals.get(host);
+    if (known != null) return known; // an IP literal checked before: the answer cannot change
     if (isIpLiteral(host)) {
       try {
         InetAddress a = InetAddress.getByName(host.startsWith("[") ? host.substring(1, host.length() - 1) : host);
         var why = guard.refusal(a);
-        return why.isPresent() ? Future.failedFuture(new SsrfGuard.SsrfRefusedException(why.get())) : Future.succeededFuture(a);
+        Future<InetAddress> f = why.isPresent() ? Future.failedFuture(new SsrfGuard.SsrfRefusedException(why.get()))
+            : Future.succeededFuture(a);
+        if (literals.size() < 10_000) literals.put(host, f);
+        return f;
       } catch (UnknownHostException e) {
         return Future.failedFuture(e);
       }

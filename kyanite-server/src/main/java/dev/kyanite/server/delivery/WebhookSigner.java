@@ -29,6 +29,14 @@ public final class WebhookSigner {
     }
   });
 
+  private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  });
+
   private WebhookSigner() {}
 
   /** A new random secret: {@code whsec_} + base64 of 32 random bytes. */
@@ -76,14 +84,10 @@ public final class WebhookSigner {
    * restarts and replays, so receivers can de-duplicate on it.
    */
   public static String messageId(String eventId, String endpointId) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(eventId.getBytes(StandardCharsets.UTF_8));
-      sha.update((byte) 0);
-      sha.update(endpointId.getBytes(StandardCharsets.UTF_8));
-      return "msg_" + HexFormat.of().formatHex(sha.digest(), 0, 16);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = SHA256.get();
+    sha.update(eventId.getBytes(StandardCharsets.UTF_8));
+    sha.update((byte) 0);
+    sha.update(endpointId.getBytes(StandardCharsets.UTF_8));
+    return "msg_" + HexFormat.of().formatHex(sha.digest(), 0, 16);
   }
 }

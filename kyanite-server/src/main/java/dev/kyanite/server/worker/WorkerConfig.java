@@ -15,7 +15,7 @@ import java.time.Duration;
 public record WorkerConfig(String group, int readBatch, Duration pollWait, int maxInFlightPerPartition, Duration commitInterval) {
 
   public static WorkerConfig defaults() {
-    return new WorkerConfig("deliveries", 1_000, Duration.ofMillis(100), 20_000, Duration.ofMillis(100));
+    return new WorkerConfig("deliveries", 1_000, Duration.ofMillis(100), 20_000, Duration.ofSeconds(1));
   }
 
   public WorkerConfig withCommitInterval(Duration interval) {

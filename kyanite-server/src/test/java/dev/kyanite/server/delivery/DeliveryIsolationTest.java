@@ -82,7 +82,7 @@ class DeliveryIsolationTest {
     }
     DeliveryConfig listed = new DeliveryConfig(false, List.of(Cidr.parse("127.0.0.0/8")), strict.retry(),
         strict.defaultTimeout(), 16, 20_000, true, 10, Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofDays(5),
-        Duration.ofHours(24), Duration.ofSeconds(10), 10_000, Duration.ofMillis(200), "Kyanite-Webhooks/1.0");
+        Duration.ofHours(24), Duration.ofSeconds(10), 10_000, Duration.ofSeconds(1), Duration.ofMillis(200), "Kyanite-Webhooks/1.0");
     Vertx vertx = Vertx.vertx();
     try (DeliveryHarness h = new DeliveryHarness(vertx, true, new MemoryEventLog(1), new MemoryMetadataStore(), listed,
         EventPipeline.identity())) {
