@@ -27,6 +27,12 @@ public final class AccessLog implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
+    apply(rc);
+    rc.next();
+  }
+
+  /** Counts (and, when enabled, logs) the response once it is sent. */
+  void apply(RoutingContext rc) {
     long start = enabled ? System.nanoTime() : 0;
     rc.addEndHandler(ar -> {
       int status = rc.response().getStatusCode();
@@ -38,6 +44,5 @@ public final class AccessLog implements Handler<RoutingContext> {
             rc.response().bytesWritten(), micros, RequestIds.get(rc));
       }
     });
-    rc.next();
   }
 }

@@ -17,11 +17,16 @@ public final class RequestIds implements Handler<RoutingContext> {
 
   @Override
   public void handle(RoutingContext rc) {
+    apply(rc);
+    rc.next();
+  }
+
+  /** Tags the request and its response with an id (the client's, when sane). */
+  void apply(RoutingContext rc) {
     String id = rc.request().getHeader(HEADER);
     if (!sane(id)) id = generate();
     rc.put(CTX_KEY, id);
     rc.response().putHeader(HEADER, id);
-    rc.next();
   }
 
   /** The request's id ({@code "-"} if the handler did not run). */

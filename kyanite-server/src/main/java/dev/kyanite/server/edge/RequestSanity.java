@@ -14,21 +14,26 @@ import java.util.Locale;
 final class RequestSanity implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext rc) {
+    if (apply(rc)) rc.next();
+  }
+
+  /** False (and the problem sent) when the request is refused. */
+  boolean apply(RoutingContext rc) {
     String path = rc.request().path();
     String query = rc.request().query();
     if (path == null || !validEscapes(path) || (query != null && !validEscapes(query))) {
       Problems.send(rc, Problems.badRequest("the request URI has an invalid percent-encoding"));
-      return;
+      return false;
     }
     String ct = rc.request().getHeader("Content-Type");
     if (ct != null) {
       String l = ct.trim().toLowerCase(Locale.ROOT);
       if (l.startsWith("multipart/") || l.startsWith("application/x-www-form-urlencoded")) {
         Problems.send(rc, Problems.unsupportedMediaType(ct, List.of("application/json")));
-        return;
+        return false;
       }
     }
-    rc.next();
+    return true;
   }
 
   /** Every {@code %} is followed by two hex digits. */
