@@ -6,16 +6,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyanite.core.event.Event;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The event while rules run over it: copy-on-write, so an event that no action changes is never
- * copied, and the caller's event is never mutated. Not thread-safe (one per evaluation).
+ * The event while rules run over it: copy-on-write by path, so an event that no action changes is
+ * never copied, and an action copies only the containers on the way to what it changes (the rest of
+ * the tree is shared with the caller's event, which is never mutated). Only containers this object
+ * copied or created ({@link #owned}) are ever mutated. Not thread-safe (one per evaluation).
  */
 final class WorkingEvent {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   private Event current;
-  private boolean dataOwned;
-  private boolean extOwned;
+  /** Containers copied or created here, by identity: the only nodes edits may change in place. */
+  private final List<JsonNode> owned = new ArrayList<>(8);
   private EventMap activation;
 
   WorkingEvent(Event event) {
@@ -28,8 +33,7 @@ final class WorkingEvent {
 
   void replace(Event e) {
     current = e;
-    dataOwned = false;
-    extOwned = false;
+    owned.clear();
     activation = null;
   }
 
@@ -58,8 +62,9 @@ final class WorkingEvent {
         JsonNode root = ownData();
         if (!root.isContainerNode()) {
           if (!root.isNull()) return false;
-          root = JsonNodeFactory.instance.objectNode();
+          root = NODES.objectNode();
           setData(root);
+          owned.add(root);
         }
         activation = null;
         return setIn(root, path.segments(), value);
@@ -109,31 +114,65 @@ final class WorkingEvent {
     }
   }
 
+  /** The data root, copied (shallowly) first unless already owned; a scalar root is returned as is. */
   private JsonNode ownData() {
-    if (!dataOwned) {
-      setData(current.data().deepCopy());
+    JsonNode d = current.data();
+    if (d.isContainerNode() && !isOwned(d)) {
+      d = shallowCopy(d);
+      current = current.withData(d);
     }
-    return current.data();
+    return d;
   }
 
+  /** Replaces the data root by a value not owned here (a later edit copies it first). */
   private void setData(JsonNode d) {
     current = current.withData(d);
-    dataOwned = true;
     activation = null;
   }
 
   private ObjectNode ownExt() {
-    if (!extOwned) {
-      Event e = current;
-      ObjectNode ext = e.extensions() == null ? JsonNodeFactory.instance.objectNode() : e.extensions().deepCopy();
-      current = new Event(e.id(), e.type(), e.source(), e.subject(), e.time(), e.receivedAt(), e.key(), e.data(),
-          ext, e.idempotencyKey(), e.bodyHash());
-      extOwned = true;
-    }
-    return current.extensions();
+    Event e = current;
+    if (e.extensions() != null && isOwned(e.extensions())) return e.extensions();
+    ObjectNode ext = e.extensions() == null ? NODES.objectNode() : (ObjectNode) shallowCopy(e.extensions());
+    if (e.extensions() == null) owned.add(ext);
+    current = new Event(e.id(), e.type(), e.source(), e.subject(), e.time(), e.receivedAt(), e.key(), e.data(),
+        ext, e.idempotencyKey(), e.bodyHash());
+    return ext;
   }
 
-  private static boolean setIn(JsonNode container, List<String> segs, JsonNode value) {
+  private boolean isOwned(JsonNode n) {
+    for (int i = 0, size = owned.size(); i < size; i++) {
+      if (owned.get(i) == n) return true;
+    }
+    return false;
+  }
+
+  /** A new container with the same children (shared), owned from now on. */
+  private JsonNode shallowCopy(JsonNode n) {
+    JsonNode copy;
+    if (n instanceof ObjectNode o) {
+      ObjectNode c = NODES.objectNode();
+      c.setAll(o);
+      copy = c;
+    } else {
+      ArrayNode c = NODES.arrayNode(n.size());
+      c.addAll((ArrayNode) n);
+      copy = c;
+    }
+    owned.add(copy);
+    return copy;
+  }
+
+  /** {@code child} (found under {@code key} of the owned {@code parent}) made owned: copied and put back if needed. */
+  private JsonNode own(JsonNode parent, String key, JsonNode child) {
+    if (!child.isContainerNode() || isOwned(child)) return child;
+    JsonNode copy = shallowCopy(child);
+    if (parent instanceof ObjectNode o) o.set(key, copy);
+    else ((ArrayNode) parent).set(index(key), copy);
+    return copy;
+  }
+
+  private boolean setIn(JsonNode container, List<String> segs, JsonNode value) {
     JsonNode node = container;
     for (int i = 0; i < segs.size(); i++) {
       String seg = segs.get(i);
@@ -146,6 +185,9 @@ final class WorkingEvent {
         JsonNode next = o.get(seg);
         if (next == null || next.isNull()) {
           next = o.putObject(seg);
+          owned.add(next);
+        } else {
+          next = own(o, seg, next);
         }
         node = next;
       } else if (node instanceof ArrayNode a) {
@@ -156,7 +198,7 @@ final class WorkingEvent {
           else a.set(idx, value);
           return true;
         }
-        node = a.get(idx);
+        node = own(a, seg, a.get(idx));
       } else {
         return false;
       }
@@ -178,7 +220,8 @@ final class WorkingEvent {
     return child != null && matchesAny(child, segs, i + 1);
   }
 
-  private static int editIn(JsonNode node, List<String> segs, int i, JsonNode mask) {
+  /** Edits under the owned {@code node}; descends only where something matches, copying on the way. */
+  private int editIn(JsonNode node, List<String> segs, int i, JsonNode mask) {
     String seg = segs.get(i);
     boolean last = i == segs.size() - 1;
     if (seg.equals("*")) {
@@ -189,7 +232,7 @@ final class WorkingEvent {
           if (mask == null) {
             o.removeAll();
           } else {
-            List<String> names = new java.util.ArrayList<>();
+            List<String> names = new ArrayList<>();
             o.fieldNames().forEachRemaining(names::add);
             for (String f : names) o.set(f, mask.deepCopy());
           }
@@ -200,12 +243,24 @@ final class WorkingEvent {
         }
         return n;
       }
-      for (JsonNode child : node) n += editIn(child, segs, i + 1, mask);
+      if (node instanceof ObjectNode o) {
+        List<String> names = new ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        for (String f : names) {
+          JsonNode child = o.get(f);
+          if (matchesAny(child, segs, i + 1)) n += editIn(own(o, f, child), segs, i + 1, mask);
+        }
+      } else if (node instanceof ArrayNode a) {
+        for (int k = 0; k < a.size(); k++) {
+          JsonNode child = a.get(k);
+          if (matchesAny(child, segs, i + 1)) n += editIn(own(a, Integer.toString(k), child), segs, i + 1, mask);
+        }
+      }
       return n;
     }
     JsonNode child = child(node, seg);
     if (child == null) return 0;
-    if (!last) return editIn(child, segs, i + 1, mask);
+    if (!last) return matchesAny(child, segs, i + 1) ? editIn(own(node, seg, child), segs, i + 1, mask) : 0;
     if (node instanceof ObjectNode o) {
       if (mask == null) o.remove(seg);
       else o.set(seg, mask.deepCopy());

@@ -107,6 +107,32 @@ class RuleEvaluationTest {
   }
 
   @Test
+  void editsCopyOnlyThePathTheyChangeAndNeverTheInput() throws Exception {
+    install(engine,
+        "a={'priority':1,'actions':[{'redact':['data.customer.email','data.contacts.*.email']},{'remove':['data.items.0.internal']}]}",
+        "b={'priority':2,'actions':[{'set':{'path':'data.customer.tier','value':'\\'gold\\''}},"
+            + "{'set':{'path':'data.new.deep','value':'event.data.customer'}},{'remove':['data.new.deep.phone']},"
+            + "{'redact':{'paths':['extensions.*'],'mask':'x'}},{'set':{'path':'extensions.added','value':'1'}}]}");
+    String original = "{'customer':{'email':'a@b.c','phone':'1'},'contacts':[{'email':'x@y.z'},{'n':2}],"
+        + "'items':[{'internal':1,'sku':'s'}],'untouched':{'deep':[1,{'k':'v'}]}}";
+    Event in = new Event("evt_1", "t", "shop", null, null, java.time.Instant.parse("2026-01-01T00:00:01Z"), null,
+        json(original), (com.fasterxml.jackson.databind.node.ObjectNode) json("{'trace':'t1'}"), null, null);
+    PipelineResult r = engine.apply(in);
+    assertThat(r.event().data()).isEqualTo(json("{'customer':{'email':'[REDACTED]','phone':'1','tier':'gold'},"
+        + "'contacts':[{'email':'[REDACTED]'},{'n':2}],'items':[{'sku':'s'}],'untouched':{'deep':[1,{'k':'v'}]},"
+        + "'new':{'deep':{'email':'[REDACTED]','tier':'gold'}}}"));
+    assertThat(r.event().extensions()).isEqualTo(json("{'trace':'x','added':1}"));
+    assertThat(in.data()).isEqualTo(json(original));
+    assertThat(in.extensions()).isEqualTo(json("{'trace':'t1'}"));
+    // What no action touched is shared, not copied; what was changed is a new node.
+    assertThat(r.event().data().get("untouched")).isSameAs(in.data().get("untouched"));
+    assertThat(r.event().data().get("contacts").get(1)).isSameAs(in.data().get("contacts").get(1));
+    assertThat(r.event().data().get("customer")).isNotSameAs(in.data().get("customer"));
+    // Evaluating the same input again gives the same result (nothing shared was changed).
+    assertThat(engine.apply(in).event().data()).isEqualTo(r.event().data());
+  }
+
+  @Test
   void routesIntersect() throws Exception {
     install(engine, "r1={'priority':1,'actions':[{'route':['a','b']}]}", "r2={'priority':2,'actions':[{'route':{'endpoints':['b','c']}}]}");
     assertThat(engine.apply(event("t", "{}")).routeTo()).isEqualTo(Set.of("b"));
