@@ -6,6 +6,7 @@ import dev.kyanite.core.event.Event;
 import dev.kyanite.core.event.PipelineResult;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -127,7 +128,7 @@ final class RuleSet {
         if (a instanceof Action.Drop) {
           step(trace, r, i, a, "applied", null);
           metrics.dropped.increment();
-          return new PipelineResult(w.event(), r.name(), route == null ? null : Set.copyOf(route), Map.copyOf(applied), null);
+          return new PipelineResult(w.event(), r.name(), frozen(route), Collections.unmodifiableMap(applied), null);
         } else if (a instanceof Action.SetField s) {
           applySet(r, i, s, w, metrics, trace);
         } else if (a instanceof Action.Remove rm) {
@@ -150,12 +151,12 @@ final class RuleSet {
           } else if (o.dropReason() != null) {
             step(trace, r, i, a, "applied", "dropped: " + o.dropReason());
             metrics.dropped.increment();
-            return new PipelineResult(w.event(), r.name(), route == null ? null : Set.copyOf(route), Map.copyOf(applied), null);
+            return new PipelineResult(w.event(), r.name(), frozen(route), Collections.unmodifiableMap(applied), null);
           } else {
             step(trace, r, i, a, "error", o.failure());
             if (processors.deadLetterOnFailure()) {
               metrics.deadLettered.increment();
-              return new PipelineResult(w.event(), r.name(), route == null ? null : Set.copyOf(route), Map.copyOf(applied),
+              return new PipelineResult(w.event(), r.name(), frozen(route), Collections.unmodifiableMap(applied),
                   "processor '" + pr.name() + "' failed: " + o.failure());
             }
           }
@@ -163,8 +164,17 @@ final class RuleSet {
       }
     }
     if (applied == null && route == null && w.event() == event) return PipelineResult.pass(event);
-    return new PipelineResult(w.event(), null, route == null ? null : Set.copyOf(route),
-        applied == null ? Map.of() : Map.copyOf(applied), null);
+    return new PipelineResult(w.event(), null, frozen(route),
+        applied == null ? Map.of() : Collections.unmodifiableMap(applied), null);
+  }
+
+  /**
+   * The route as the result's read-only view: it is built privately per evaluation and never changed
+   * afterwards, so a view is enough (no copy per event). Same for {@code appliedRules}, which
+   * also keeps rule order.
+   */
+  private static Set<String> frozen(Set<String> route) {
+    return route == null ? null : Collections.unmodifiableSet(route);
   }
 
   private static boolean conditionHolds(Rule r, WorkingEvent w, RuleMetrics metrics, Trace trace) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.kyanite.core.event.Event;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 /**
@@ -151,7 +152,8 @@ final class WorkingEvent {
   private JsonNode shallowCopy(JsonNode n) {
     JsonNode copy;
     if (n instanceof ObjectNode o) {
-      ObjectNode c = NODES.objectNode();
+      // Sized for its children: the default table would resize while copying a dozen fields.
+      ObjectNode c = new ObjectNode(NODES, new LinkedHashMap<>(Math.max(16, (int) (o.size() / 0.75f) + 1)));
       c.setAll(o);
       copy = c;
     } else {

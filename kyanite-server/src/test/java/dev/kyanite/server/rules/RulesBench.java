@@ -104,8 +104,9 @@ public final class RulesBench {
 
   /**
    * Interleaved A/B in one JVM: a warm-up of both set-ups (five alternations of 2 s: on a loaded
-   * machine C2 needs that long; shorter warm-ups showed ratios swinging from 0.5 to 1.7 in the first rounds), then {@code rounds} pairs; the order inside a pair alternates so
-   * neither arm always runs first (and noise from other processes hits both alike).
+   * machine C2 needs that long; a 6 s warm-up left the first rounds' ratios swinging from 0.5 to
+   * 1.7), then {@code rounds} pairs; the order inside a pair alternates so neither arm always runs
+   * first (and noise from other processes hits both alike).
    *
    * @return {no-rules median, rules median, median of the per-pair ratios rules/none} (events/s)
    */
