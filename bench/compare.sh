@@ -6,6 +6,7 @@
 #   (b) kyanite   `kyanite serve`, durable ingest (fsync, group commit), single events
 #   (c) schema    the same with a JSON Schema registered for the event type
 #   (d) batch     the same, batches of $BATCH_SIZE events (events/s)
+#   (b) also has /metrics scraped every second while it runs ("with metrics on")
 #   (e) e2e       ingest -> rules -> signed webhook to a local receiver (kyanite bench --e2e)
 #   (f) postgres  the do-it-yourself alternative: each event INSERTed into PostgreSQL 15
 #                 (synchronous commit, Vert.x reactive pool of 16) before the 202
@@ -251,7 +252,13 @@ run_scenario() { # NAME RUN -> one result line
   case $name in
     bare) start_server bare "$port"; line=$(load_single "$url" "" "$name.$run") ;;
     postgres) start_server postgres "$port"; line=$(load_single "$url" "" "$name.$run") ;;
-    kyanite) start_server kyanite "$port" "$dir"; line=$(load_single "$url" "$ADMIN_KEY" "$name.$run") ;;
+    kyanite)
+      # "metrics on": /metrics is scraped every second during the load, as a (harsh) Prometheus would
+      start_server kyanite "$port" "$dir"
+      (while curl -s -o /dev/null -H "Authorization: Bearer $ADMIN_KEY" "$url/metrics"; do sleep 1; done) &
+      local scraper=$!
+      line=$(load_single "$url" "$ADMIN_KEY" "$name.$run")
+      kill "$scraper" 2>/dev/null; wait "$scraper" 2>/dev/null || true ;;
     schema)
       start_server kyanite "$port" "$dir"
       local code
