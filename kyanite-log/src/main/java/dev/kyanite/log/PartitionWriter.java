@@ -191,9 +191,8 @@ final class PartitionWriter {
    * again within microseconds. When fewer appends are queued than the previous gather held, wait
    * briefly (at most {@link FileLogOptions#commitLinger()}) for them, so that one fsync covers them
    * all instead of splitting them over two. At low load the previous gather is small, so nobody
-   * waits. The same idea as PostgreSQL's {@code commit_delay}. The wait polls rather than sleeps
-   * (spinning briefly, then yielding the CPU between polls): a sleeping writer would be woken by
-   * every returning append, and a timed sleep overshoots tens of microseconds.
+   * waits. The same idea as PostgreSQL's {@code commit_delay}. The writer sleeps until the whole
+   * count is queued ({@link AppendQueue#await}): one wake-up, not one per returning append.
    */
   private void lingerForReturningAppenders(List<Pending> gather) {
     long linger = shared.options.commitLinger().toNanos();
@@ -201,17 +200,17 @@ final class PartitionWriter {
     if (linger > 0 && shared.options.fsync() == FsyncPolicy.ALWAYS && gather.size() < target
         && !gather.contains(STOP)) {
       long deadline = System.nanoTime() + linger;
-      int idle = 0;
       while (gather.size() < target) {
         int from = gather.size();
-        if (queue.drainTo(gather, MAX_GATHER - from) > 0) {
-          idle = 0;
-          if (gather.subList(from, gather.size()).contains(STOP)) break;
-          continue;
+        if (queue.drainTo(gather, MAX_GATHER - from) > 0 && gather.subList(from, gather.size()).contains(STOP)) break;
+        long left = deadline - System.nanoTime();
+        if (gather.size() >= target || left <= 0) break;
+        try {
+          queue.await(target - gather.size(), left); // one wake-up when they are all back
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
         }
-        if (System.nanoTime() - deadline >= 0) break;
-        if (++idle < 50) Thread.onSpinWait();
-        else Thread.yield(); // let an appender on this core run
       }
     }
     previousGather = gather.size();
