@@ -33,7 +33,12 @@ final class BatchFormat {
     for (byte[] r : records) out.putInt(r.length).put(r);
     int end = out.position();
     out.putInt(start, end - start - 4);
-    out.putInt(start + 4, crc(out, start + 8, end));
+    // CRC straight over the buffer (no duplicate per frame): narrow it, then restore it
+    int limit = out.limit();
+    CRC32C crc = new CRC32C();
+    crc.update(out.limit(end).position(start + 8));
+    out.limit(limit).position(end);
+    out.putInt(start + 4, (int) crc.getValue());
   }
 
   static int crc(ByteBuffer buf, int from, int to) {

@@ -261,12 +261,12 @@ final class PartitionWriter {
       // Encode a run: as many appends as fit the buffer and the segment.
       ByteBuffer buf = p.frameSize > buffer.capacity() ? ByteBuffer.allocate(p.frameSize) : buffer;
       buf.clear();
-      List<Pending> run = new ArrayList<>();
+      List<Pending> run = new ArrayList<>(gather.size() - i);
       long[] positions = new long[gather.size() - i];
+      long[] frameStarts = new long[gather.size() - i];
       long pos = nextPosition;
       long segBytes = seg.written();
       long frameStart = segBytes;
-      List<long[]> indexEntries = new ArrayList<>();
       while (i < gather.size()) {
         Pending q = gather.get(i);
         if (!run.isEmpty() && (q.frameSize > buf.remaining() || needsRoll(seg, segBytes, q, now))) break;
@@ -279,7 +279,7 @@ final class PartitionWriter {
         }
         BatchFormat.encode(buf, pos, now, q.records());
         positions[run.size()] = pos;
-        indexEntries.add(new long[] {pos, frameStart});
+        frameStarts[run.size()] = frameStart;
         run.add(q);
         pos += q.records().size();
         frameStart += q.frameSize;
@@ -300,7 +300,7 @@ final class PartitionWriter {
       }
       shared.addBytes(seg.fileBytes() - fileBefore);
       shared.markFull(false);
-      for (long[] e : indexEntries) seg.addIndexEntry(e[0], e[1]);
+      for (int k = 0; k < run.size(); k++) seg.addIndexEntry(positions[k], frameStarts[k]);
       nextPosition = pos;
       unpublished.add(new Written(seg, seg.written(), now, run, Arrays.copyOf(positions, run.size())));
     }

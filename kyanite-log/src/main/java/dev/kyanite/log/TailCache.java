@@ -11,7 +11,10 @@ import java.util.List;
  */
 final class TailCache {
   private final long maxBytes;
+  // A power-of-two ring (index with a mask); sizes are kept beside the records so that evicting
+  // the oldest does not touch its (long cold) objects: this runs once per record on the writer.
   private LogRecord[] ring = new LogRecord[1024];
+  private int[] sizes = new int[1024];
   private int head;
   private int size;
   private long bytes;
@@ -27,23 +30,32 @@ final class TailCache {
     if (size > 0 && r.position() != first + size) clear();
     if (size == 0) first = r.position();
     if (size == ring.length) grow();
-    ring[(head + size) % ring.length] = r;
+    int mask = ring.length - 1;
+    int at = (head + size) & mask;
+    int cost = r.payload().length + 64;
+    ring[at] = r;
+    sizes[at] = cost;
     size++;
-    bytes += r.payload().length + 64;
+    bytes += cost;
     while (bytes > maxBytes && size > 1) {
-      LogRecord old = ring[head];
       ring[head] = null;
-      head = (head + 1) % ring.length;
+      bytes -= sizes[head];
+      head = (head + 1) & mask;
       size--;
       first++;
-      bytes -= old.payload().length + 64;
     }
   }
 
   private void grow() {
     LogRecord[] bigger = new LogRecord[ring.length * 2];
-    for (int i = 0; i < size; i++) bigger[i] = ring[(head + i) % ring.length];
+    int[] biggerSizes = new int[ring.length * 2];
+    for (int i = 0; i < size; i++) {
+      int from = (head + i) & (ring.length - 1);
+      bigger[i] = ring[from];
+      biggerSizes[i] = sizes[from];
+    }
     ring = bigger;
+    sizes = biggerSizes;
     head = 0;
   }
 
@@ -56,12 +68,12 @@ final class TailCache {
     int start = (int) (from - first);
     int n = Math.min(max, size - start);
     List<LogRecord> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) out.add(ring[(head + start + i) % ring.length]);
+    for (int i = 0; i < n; i++) out.add(ring[(head + start + i) & (ring.length - 1)]);
     return out;
   }
 
   void clear() {
-    for (int i = 0; i < size; i++) ring[(head + i) % ring.length] = null;
+    for (int i = 0; i < size; i++) ring[(head + i) & (ring.length - 1)] = null;
     head = 0;
     size = 0;
     bytes = 0;
