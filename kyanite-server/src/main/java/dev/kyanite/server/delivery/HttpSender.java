@@ -93,7 +93,7 @@ final class HttpSender {
         .setPort(target.port())
         .setSsl(target.ssl())
         .setURI(target.requestUri())
-        .setServer(SocketAddress.inetSocketAddress(target.port(), address.getHostAddress()))
+        .setServer(SocketAddress.inetSocketAddress(new java.net.InetSocketAddress(address, target.port()))) // checked address, no lookup
         .setConnectTimeout(timeoutMs)
         .setFollowRedirects(false);
     MultiMap h = options.getHeaders() == null ? MultiMap.caseInsensitiveMultiMap() : options.getHeaders();

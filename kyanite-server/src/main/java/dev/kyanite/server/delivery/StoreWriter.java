@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class StoreWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
   private static final int MAX_BATCH = 5_000;
+  private static final long LINGER_NANOS = 100_000_000L;
 
   private record Item(Delivery delivery, Attempt attempt, CompletableFuture<Void> done) {}
 
@@ -38,8 +40,10 @@ final class StoreWriter implements AutoCloseable {
   private final LinkedBlockingQueue<Item> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger ledgerQueued = new AtomicInteger();
   private final AtomicLong ledgerDropped = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger durableQueued = new java.util.concurrent.atomic.AtomicInteger();
   private final Thread thread;
   private volatile boolean running = true;
+  private volatile boolean lingering;
 
   StoreWriter(MetadataStore store, int ledgerCapacity) {
     this.store = store;
@@ -52,8 +56,33 @@ final class StoreWriter implements AutoCloseable {
   /** Writes durably; the future completes after the commit. {@code attempt} may be null. */
   CompletableFuture<Void> durable(Delivery delivery, Attempt attempt) {
     CompletableFuture<Void> f = new CompletableFuture<>();
+    durableQueued.incrementAndGet();
     queue.add(new Item(delivery, attempt, f));
+    if (lingering) LockSupport.unpark(thread); // durable writes do not wait for the ledger's linger
     return f;
+  }
+
+  /**
+   * Ledger records alone are not urgent: gather them for up to {@link #LINGER_NANOS} (or until a
+   * batch is full or a durable write arrives) so that a transaction carries many rows instead of
+   * one — the per-transaction cost (fsync, locking) was the ledger's main CPU cost at moderate rates.
+   */
+  private void linger() {
+    long deadline = System.nanoTime() + LINGER_NANOS;
+    lingering = true;
+    try {
+      while (running && queue.size() < MAX_BATCH && !hasDurable()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) return;
+        LockSupport.parkNanos(this, Math.min(left, 10_000_000L));
+      }
+    } finally {
+      lingering = false;
+    }
+  }
+
+  private boolean hasDurable() {
+    return durableQueued.get() > 0;
   }
 
   /** Queues a best-effort ledger write; either argument may be null. */
@@ -77,8 +106,12 @@ final class StoreWriter implements AutoCloseable {
       try {
         Item first = queue.poll(100, TimeUnit.MILLISECONDS);
         if (first == null) continue;
+        if (first.done == null) linger();
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        int durables = 0;
+        for (Item i : batch) if (i.done != null) durables++;
+        durableQueued.addAndGet(-durables);
         write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
