@@ -28,7 +28,10 @@ import java.util.stream.Stream;
  * thread, as the server does. Usage:
  * <pre>java -cp ... dev.kyanite.bench.log.LogBench [--seconds 10] [--appenders 64] [--record-bytes 300]
  *     [--batch 100] [--partitions 1] [--dir DIR]
- *     [--phases disk,single,batched,recovery] [--linger-us 200] [--preallocate-kib 4096] [--recovery-mib 1024]</pre>
+ *     [--phases disk,single,batched,recovery] [--linger-us 200] [--preallocate-kib 4096] [--rounds 1]
+ *     [--recovery-mib 1024]</pre>
+ * {@code --rounds N} alternates the single-record disk limits and the single-record log phase N
+ * times and prints their medians (the target verdict then uses the median).
  */
 public final class LogBench {
   private LogBench() {}
@@ -43,6 +46,7 @@ public final class LogBench {
     String phases = strArg(args, "--phases", "disk,single,batched");
     int lingerMicros = intArg(args, "--linger-us", 200);
     long preallocate = intArg(args, "--preallocate-kib", 4096) * 1024L;
+    int rounds = intArg(args, "--rounds", 1);
     Path root = dirArg != null ? Files.createDirectories(Path.of(dirArg)) : Files.createTempDirectory("kyanite-logbench");
     System.out.printf("LogBench: %d s per phase, %d appenders, %d-byte records, batch %d, %d partition(s), fsync=always,"
         + " commit linger %d us, preallocate %d KiB, dir %s%n", seconds, appenders, recordBytes, batch, partitions,
@@ -52,22 +56,39 @@ public final class LogBench {
       int frameSingle = 30 + 4 + recordBytes;
       int frameBatch = 30 + batch * (4 + recordBytes);
       double diskBatch = Double.NaN;
-      if (phases.contains("disk")) {
-        double diskSingle = diskLimit(root.resolve("raw1"), frameSingle * appenders, seconds, false);
-        double diskSingleZeroed = diskLimit(root.resolve("raw3"), frameSingle * appenders, seconds, true);
-        diskBatch = diskLimit(root.resolve("raw2"), frameBatch, seconds, false);
-        System.out.printf("disk limit, write+force of %d B (%d single records): %,.0f fsync/s = %,.0f records/s%n",
-            frameSingle * appenders, appenders, diskSingle, diskSingle * appenders);
-        System.out.printf("disk limit, the same into a pre-zeroed file: %,.0f fsync/s = %,.0f records/s%n",
-            diskSingleZeroed, diskSingleZeroed * appenders);
-        System.out.printf("disk limit, write+force of %d B (one %d-record batch): %,.0f fsync/s = %,.0f records/s%n",
-            frameBatch, batch, diskBatch, diskBatch * batch);
-      }
+      // With --rounds N the single-record disk limits and the single-record phase alternate N times
+      // (a shared disk drifts: neighbouring measurements compare best) and medians are printed.
+      double[][] perRound = new double[3][rounds];
       Result single = null;
-      if (phases.contains("single")) {
-        single = run(root.resolve("single"), partitions, appenders, recordBytes, 1, seconds, linger, preallocate);
-        System.out.printf("log, %d single-record appenders: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
-            appenders, single.recordsPerSecond, single.recordsPerFsync, single.fsyncsPerSecond);
+      for (int round = 0; round < rounds; round++) {
+        if (rounds > 1) System.out.printf("round %d of %d%n", round + 1, rounds);
+        if (phases.contains("disk")) {
+          double diskSingle = diskLimit(root.resolve("raw1"), frameSingle * appenders, seconds, false);
+          double diskSingleZeroed = diskLimit(root.resolve("raw3"), frameSingle * appenders, seconds, true);
+          perRound[0][round] = diskSingle * appenders;
+          perRound[1][round] = diskSingleZeroed * appenders;
+          System.out.printf("disk limit, write+force of %d B (%d single records): %,.0f fsync/s = %,.0f records/s%n",
+              frameSingle * appenders, appenders, diskSingle, diskSingle * appenders);
+          System.out.printf("disk limit, the same into a pre-zeroed file: %,.0f fsync/s = %,.0f records/s%n",
+              diskSingleZeroed, diskSingleZeroed * appenders);
+          if (round == 0) {
+            diskBatch = diskLimit(root.resolve("raw2"), frameBatch, seconds, false);
+            System.out.printf("disk limit, write+force of %d B (one %d-record batch): %,.0f fsync/s = %,.0f records/s%n",
+                frameBatch, batch, diskBatch, diskBatch * batch);
+          }
+        }
+        if (phases.contains("single")) {
+          single = run(root.resolve("single-" + round), partitions, appenders, recordBytes, 1, seconds, linger, preallocate);
+          perRound[2][round] = single.recordsPerSecond;
+          System.out.printf("log, %d single-record appenders: %,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n",
+              appenders, single.recordsPerSecond, single.recordsPerFsync, single.fsyncsPerSecond);
+        }
+      }
+      if (rounds > 1) {
+        System.out.printf("medians of %d rounds: disk limit appending %,.0f records/s, pre-zeroed %,.0f records/s;"
+            + " log single-record appenders %,.0f records/s%n", rounds, median(perRound[0]), median(perRound[1]),
+            median(perRound[2]));
+        if (single != null) single = new Result(median(perRound[2]), single.recordsPerFsync, single.fsyncsPerSecond);
       }
       Result batched = null;
       if (phases.contains("batched")) {
@@ -216,6 +237,12 @@ public final class LogBench {
     buf.clear();
     while (buf.hasRemaining()) at[0] += ch.write(buf, at[0]);
     ch.force(false);
+  }
+
+  private static double median(double[] values) {
+    double[] v = values.clone();
+    java.util.Arrays.sort(v);
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   }
 
   private static int intArg(String[] args, String name, int dflt) {
