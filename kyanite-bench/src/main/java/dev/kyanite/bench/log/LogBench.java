@@ -85,9 +85,14 @@ public final class LogBench {
         }
       }
       if (rounds > 1) {
-        System.out.printf("medians of %d rounds: disk limit appending %,.0f records/s, pre-zeroed %,.0f records/s;"
-            + " log single-record appenders %,.0f records/s%n", rounds, median(perRound[0]), median(perRound[1]),
-            median(perRound[2]));
+        if (phases.contains("disk")) {
+          System.out.printf("medians of %d rounds: disk limit appending %,.0f records/s, pre-zeroed %,.0f records/s%n",
+              rounds, median(perRound[0]), median(perRound[1]));
+        }
+        if (phases.contains("single")) {
+          System.out.printf("medians of %d rounds: log, %d single-record appenders %,.0f records/s%n", rounds,
+              appenders, median(perRound[2]));
+        }
         if (single != null) single = new Result(median(perRound[2]), single.recordsPerFsync, single.fsyncsPerSecond);
       }
       Result batched = null;
