@@ -38,7 +38,9 @@ final class PartitionWriter {
   private final AppendQueue<Pending> queue = new AppendQueue<>();
   private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
   private ByteBuffer zeros;
-  private final List<Written> unpublished = new ArrayList<>();
+  private List<Written> unpublished = new ArrayList<>();
+  /** The other of two lists swapped at each publication (no copy per gather). */
+  private List<Written> publishing = new ArrayList<>();
   private final Durability durability;
   private final Thread thread;
   private long nextPosition;
@@ -337,17 +339,25 @@ final class PartitionWriter {
         return;
       }
     }
-    List<Written> done = new ArrayList<>(unpublished);
-    unpublished.clear();
+    List<Written> done = unpublished;
+    unpublished = publishing;
+    publishing = done;
     partition.publish(done, nextPosition);
+    long appends = 0;
+    long records = 0;
+    for (Written w : done) {
+      appends += w.appends.size();
+      for (Pending p : w.appends) records += p.records().size();
+    }
+    shared.appends.add(appends); // counted before the acks, so a caller that saw its ack sees it counted
+    shared.records.add(records);
     for (Written w : done) {
       for (int k = 0; k < w.appends.size(); k++) {
         Pending p = w.appends.get(k);
-        shared.appends.increment();
-        shared.records.add(p.records().size());
         p.future.complete(new AppendResult(partition.id, w.positions[k], p.records().size(), durability));
       }
     }
+    done.clear();
   }
 
   private void cutBackAfterFailedForce(LogException failure) {
