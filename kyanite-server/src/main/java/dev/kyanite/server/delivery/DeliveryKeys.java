@@ -54,10 +54,11 @@ public final class DeliveryKeys {
       "Pairs queued in memory per endpoint. When full, the log consumer waits for room (backpressure: the log holds "
           + "the backlog) unless the endpoint is slow (see `delivery.queue-wait`); then new pairs are written to the "
           + "store.").check(n -> n >= 1, ">= 1");
-  public static final ConfigKey<Duration> QUEUE_WAIT = ConfigKey.duration("delivery.queue-wait", Duration.ofSeconds(2),
+  public static final ConfigKey<Duration> QUEUE_WAIT = ConfigKey.duration("delivery.queue-wait", Duration.ofSeconds(5),
       "How long the log consumer waits for a full endpoint queue to move. An endpoint that sends nothing for "
-          + "this long, or whose oldest queued pair waited half of `delivery.park-after`, is slow: its overflow is "
-          + "written to the store at once, so it does not hold up other endpoints. 0 = never wait (always spill).");
+          + "this long, or (when other endpoints are enabled) whose oldest queued pair waited half of "
+          + "`delivery.park-after`, is slow: its overflow is written to the store at once, so it does not hold up "
+          + "other endpoints. 0 = never wait (always spill).");
   public static final ConfigKey<Duration> SCHEDULER_INTERVAL = ConfigKey.duration("delivery.scheduler-interval",
       Duration.ofMillis(200), "How often the scheduler looks for due retries (a due retry leaves within about this).");
 

@@ -72,6 +72,11 @@ public final class DeliveryService implements AutoCloseable {
       }
 
       @Override
+      public boolean othersEnabled() {
+        return registry.enabledCount() > 1;
+      }
+
+      @Override
       public void failingSince(String endpointId, Instant since) {
         runAdmin(() -> store.endpoints().find(endpointId)
             .ifPresent(e -> store.endpoints().update(e.withFailingSince(since))));

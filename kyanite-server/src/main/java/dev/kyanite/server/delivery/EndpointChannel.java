@@ -29,6 +29,11 @@ final class EndpointChannel {
     void disable(String endpointId, String reason);
 
     void failingSince(String endpointId, Instant since);
+
+    /** Whether other endpoints are enabled (only then may a slow lane need to get out of their way). */
+    default boolean othersEnabled() {
+      return true;
+    }
   }
 
   private final Vertx vertx;
@@ -123,9 +128,10 @@ final class EndpointChannel {
    * Queues a pair. A live pair (from a log consumer thread) meeting a full queue waits for room —
    * backpressure: the consumer stops reading and the log keeps the backlog — as long as the lane is
    * merely busy. A slow lane gets the pair spilled to the store instead, so that it never holds up
-   * the consumer and with it the other endpoints: slow means its oldest queued pair has waited more
-   * than half of {@code park-after}, or it sent nothing for {@code queue-wait} (then it stays slow
-   * until it drains to half its queue). Never waits on an event loop.
+   * the consumer and with it the other endpoints: slow means it sent nothing for {@code queue-wait},
+   * or (with other endpoints enabled) its oldest queued pair has waited more than half of
+   * {@code park-after}; it then stays slow until it drains to half its queue. Never waits on an
+   * event loop.
    */
   void submit(DeliveryTask t) {
     boolean spill;
@@ -142,8 +148,9 @@ final class EndpointChannel {
 
   /**
    * Waits (monitor held, released while waiting) for room while the lane makes progress; marks the
-   * lane slow when it sent nothing for queue-wait or its oldest queued pair is older than half of
-   * park-after.
+   * lane slow when it sent nothing for queue-wait or — when there are other endpoints to keep going
+   * — its oldest queued pair is older than half of park-after. (Spilling a lone endpoint's backlog
+   * would help nobody: the log already holds it, and the store is the slower place for it.)
    */
   private void awaitRoom(int max) {
     long limit = cfg.queueWait().toNanos();
@@ -154,7 +161,8 @@ final class EndpointChannel {
       while (!closed && queue.size() >= max) {
         long now = System.nanoTime();
         DeliveryTask oldest = queue.peek();
-        if (now - lastSentNanos > limit || (oldest != null && now - oldest.enqueuedNanos > slowAge)) {
+        boolean lagging = oldest != null && now - oldest.enqueuedNanos > slowAge && owner.othersEnabled();
+        if (now - lastSentNanos > limit || lagging) {
           slow = true;
           return;
         }

@@ -69,6 +69,11 @@ final class EndpointRegistry {
     return result;
   }
 
+  /** Enabled endpoints as of the last reload. */
+  int enabledCount() {
+    return enabled.size();
+  }
+
   Optional<EndpointChannel> channel(String endpointId) {
     return Optional.ofNullable(channels.get(endpointId));
   }
