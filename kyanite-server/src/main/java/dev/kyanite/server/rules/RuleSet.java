@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -115,12 +114,12 @@ final class RuleSet {
     metrics.evaluated.increment();
     WorkingEvent w = new WorkingEvent(event);
     Set<String> route = null;
-    Map<String, Integer> applied = null;
+    AppliedRules applied = null;
     for (Rule r : rules) {
       if ((!typesChecked && !r.matchesType(event.type())) || !conditionHolds(r, w, metrics, trace)) continue;
       metrics.matched.increment();
-      if (applied == null) applied = new LinkedHashMap<>();
-      applied.put(r.name(), r.version());
+      if (applied == null) applied = new AppliedRules();
+      applied.add(r);
       if (trace != null) trace.matched.add(r.name());
       List<Action> actions = r.actions();
       for (int i = 0; i < actions.size(); i++) {
@@ -128,7 +127,7 @@ final class RuleSet {
         if (a instanceof Action.Drop) {
           step(trace, r, i, a, "applied", null);
           metrics.dropped.increment();
-          return new PipelineResult(w.event(), r.name(), frozen(route), Collections.unmodifiableMap(applied), null);
+          return new PipelineResult(w.event(), r.name(), frozen(route), applied, null);
         } else if (a instanceof Action.SetField s) {
           applySet(r, i, s, w, metrics, trace);
         } else if (a instanceof Action.Remove rm) {
@@ -151,12 +150,12 @@ final class RuleSet {
           } else if (o.dropReason() != null) {
             step(trace, r, i, a, "applied", "dropped: " + o.dropReason());
             metrics.dropped.increment();
-            return new PipelineResult(w.event(), r.name(), frozen(route), Collections.unmodifiableMap(applied), null);
+            return new PipelineResult(w.event(), r.name(), frozen(route), applied, null);
           } else {
             step(trace, r, i, a, "error", o.failure());
             if (processors.deadLetterOnFailure()) {
               metrics.deadLettered.increment();
-              return new PipelineResult(w.event(), r.name(), frozen(route), Collections.unmodifiableMap(applied),
+              return new PipelineResult(w.event(), r.name(), frozen(route), applied,
                   "processor '" + pr.name() + "' failed: " + o.failure());
             }
           }
@@ -165,13 +164,13 @@ final class RuleSet {
     }
     if (applied == null && route == null && w.event() == event) return PipelineResult.pass(event);
     return new PipelineResult(w.event(), null, frozen(route),
-        applied == null ? Map.of() : Collections.unmodifiableMap(applied), null);
+        applied == null ? Map.of() : applied, null);
   }
 
   /**
    * The route as the result's read-only view: it is built privately per evaluation and never changed
-   * afterwards, so a view is enough (no copy per event). Same for {@code appliedRules}, which
-   * also keeps rule order.
+   * afterwards, so a view is enough (no copy per event). {@code appliedRules} is an
+   * {@link AppliedRules} for the same reason.
    */
   private static Set<String> frozen(Set<String> route) {
     return route == null ? null : Collections.unmodifiableSet(route);

@@ -102,7 +102,7 @@ final class WorkingEvent {
         }
         if (!current.data().isContainerNode() || !matchesAny(current.data(), path.segments(), 0)) return 0;
         activation = null;
-        return editIn(ownData(), path.segments(), 0, mask);
+        return editIn(ownData(), path.segments(), 0, mask, !path.hasWildcard());
       }
       default -> {
         if (current.extensions() == null || path.segments().isEmpty()
@@ -110,7 +110,7 @@ final class WorkingEvent {
           return 0;
         }
         activation = null;
-        return editIn(ownExt(), path.segments(), 0, mask);
+        return editIn(ownExt(), path.segments(), 0, mask, !path.hasWildcard());
       }
     }
   }
@@ -222,8 +222,11 @@ final class WorkingEvent {
     return child != null && matchesAny(child, segs, i + 1);
   }
 
-  /** Edits under the owned {@code node}; descends only where something matches, copying on the way. */
-  private int editIn(JsonNode node, List<String> segs, int i, JsonNode mask) {
+  /**
+   * Edits under the owned {@code node}; descends only where something matches, copying on the way.
+   * {@code verified}: the path has no wildcard and was found whole, so descents need no re-check.
+   */
+  private int editIn(JsonNode node, List<String> segs, int i, JsonNode mask, boolean verified) {
     String seg = segs.get(i);
     boolean last = i == segs.size() - 1;
     if (seg.equals("*")) {
@@ -250,19 +253,21 @@ final class WorkingEvent {
         o.fieldNames().forEachRemaining(names::add);
         for (String f : names) {
           JsonNode child = o.get(f);
-          if (matchesAny(child, segs, i + 1)) n += editIn(own(o, f, child), segs, i + 1, mask);
+          if (matchesAny(child, segs, i + 1)) n += editIn(own(o, f, child), segs, i + 1, mask, false);
         }
       } else if (node instanceof ArrayNode a) {
         for (int k = 0; k < a.size(); k++) {
           JsonNode child = a.get(k);
-          if (matchesAny(child, segs, i + 1)) n += editIn(own(a, Integer.toString(k), child), segs, i + 1, mask);
+          if (matchesAny(child, segs, i + 1)) n += editIn(own(a, Integer.toString(k), child), segs, i + 1, mask, false);
         }
       }
       return n;
     }
     JsonNode child = child(node, seg);
     if (child == null) return 0;
-    if (!last) return matchesAny(child, segs, i + 1) ? editIn(own(node, seg, child), segs, i + 1, mask) : 0;
+    if (!last) {
+      return verified || matchesAny(child, segs, i + 1) ? editIn(own(node, seg, child), segs, i + 1, mask, verified) : 0;
+    }
     if (node instanceof ObjectNode o) {
       if (mask == null) o.remove(seg);
       else o.set(seg, mask.deepCopy());

@@ -161,6 +161,18 @@ class RuleEvaluationTest {
   }
 
   @Test
+  void appliedRulesAreAReadOnlyMapInMatchOrder() throws Exception {
+    install(engine, "c={'priority':1,'actions':[{'route':['x']}]}", "a={'priority':2,'actions':[{'route':['x']}]}",
+        "b={'priority':3,'match':{'types':['nope']},'actions':['drop']}", "d={'priority':4,'actions':[{'route':['x']}]}",
+        "e={'priority':5,'actions':[{'route':['x']}]}", "f={'priority':6,'actions':[{'route':['x']}]}");
+    Map<String, Integer> applied = engine.apply(event("t", "{}")).appliedRules();
+    assertThat(applied).containsExactly(Map.entry("c", 1), Map.entry("a", 1), Map.entry("d", 1), Map.entry("e", 1), Map.entry("f", 1));
+    assertThat(applied).isEqualTo(Map.of("a", 1, "c", 1, "d", 1, "e", 1, "f", 1)).doesNotContainKey("b");
+    assertThat(applied.get("e")).isEqualTo(1);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> applied.put("z", 1)).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void disabledRulesAreIgnored() throws Exception {
     install(engine, "off={'enabled':false,'actions':['drop']}");
     assertThat(engine.apply(event("t", "{}")).dropped()).isFalse();
