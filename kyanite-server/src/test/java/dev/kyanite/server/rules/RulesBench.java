@@ -21,7 +21,8 @@ import java.util.List;
  * typical size. One thread; after a warm-up of both, rounds alternate between the two set-ups and
  * the medians (and the median of the per-round ratios) are reported.
  *
- * <p>Run: {@code mvn -B -q -o test -pl kyanite-server -am -Dtest=RulesBenchTest -Dkyanite.long=true}
+ * <p>Run: {@code mvn -B -q -o test -pl kyanite-server -am -Dtest=RulesBenchTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dkyanite.long=true}
  * (prints to the test's output file), or this class's {@code main} with the test class path.
  */
 public final class RulesBench {
