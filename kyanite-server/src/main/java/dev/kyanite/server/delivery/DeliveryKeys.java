@@ -17,7 +17,7 @@ public final class DeliveryKeys {
       .check(n -> n >= 1, ">= 1");
   public static final ConfigKey<Duration> WORKERS_COMMIT_INTERVAL = ConfigKey.duration("workers.commit-interval",
       Duration.ofSeconds(1), "How often each partition commits its consumer position (each commit rewrites and "
-          + "fsyncs the offsets file; a crash redelivers at most this much).");
+          + "fsyncs the offsets file; after a crash, pairs settled since the last commit are delivered again).");
   public static final ConfigKey<Boolean> ALLOW_PRIVATE = ConfigKey.bool("delivery.allow-private-targets", false,
       "Allow webhook URLs on loopback, private, link-local and other internal addresses (development, tests, "
           + "benchmarks). Off in production: such targets are refused at registration and at delivery (SSRF guard).");
