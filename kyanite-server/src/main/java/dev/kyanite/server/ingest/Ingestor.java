@@ -111,15 +111,11 @@ final class Ingestor {
     }
     item.eventId = id;
     item.receivedAt = now;
-    if (in.raw() != null) {
-      // data goes to the log as the client's bytes; the header's data is not used
-      Event header = new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(), NullNode.getInstance(), ext,
-          item.idemKey, item.hash);
-      item.record = EventCodec.encode(header, in.raw().bytes(), in.raw().off(), in.raw().len());
-    } else {
-      item.record = EventCodec.encode(new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(), in.data(), ext,
-          item.idemKey, item.hash));
-    }
+    // passed-through data goes to the log as the client's bytes, so the event's own data is unused
+    Event event = new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(),
+        in.raw() != null ? NullNode.getInstance() : in.data(), ext, item.idemKey, item.hash);
+    item.record = in.raw() != null ? EventCodec.encode(event, in.raw().bytes(), in.raw().off(), in.raw().len())
+        : EventCodec.encode(event);
     item.partition = partitioner.forKey(in.key());
     return item;
   }
