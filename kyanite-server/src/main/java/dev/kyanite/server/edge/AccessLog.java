@@ -2,7 +2,6 @@ package dev.kyanite.server.edge;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +11,7 @@ import org.slf4j.LoggerFactory;
  * when enabled, writes one access log line per request to the {@code kyanite.access} logger:
  * {@code METHOD path status bytes ms rid=…}. Never logs headers or bodies (they carry secrets).
  */
-public final class AccessLog implements Handler<RoutingContext> {
+public final class AccessLog {
   private static final Logger LOG = LoggerFactory.getLogger("kyanite.access");
   private final boolean enabled;
   private final Counter[] byClass = new Counter[6];
@@ -23,12 +22,6 @@ public final class AccessLog implements Handler<RoutingContext> {
       byClass[c] = Counter.builder("kyanite.http.responses").tag("class", c + "xx")
           .description("HTTP responses by status class").register(registry);
     }
-  }
-
-  @Override
-  public void handle(RoutingContext rc) {
-    apply(rc);
-    rc.next();
   }
 
   /** Counts (and, when enabled, logs) the response once it is sent. */

@@ -1,6 +1,5 @@
 package dev.kyanite.server.edge;
 
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -11,15 +10,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * not put in the SLF4J MDC: on an event loop many requests interleave on one thread, so the MDC
  * would name the wrong request.)
  */
-public final class RequestIds implements Handler<RoutingContext> {
+public final class RequestIds {
   public static final String HEADER = "X-Request-Id";
   private static final String CTX_KEY = "kyanite.requestId";
-
-  @Override
-  public void handle(RoutingContext rc) {
-    apply(rc);
-    rc.next();
-  }
 
   /** Tags the request and its response with an id (the client's, when sane). */
   void apply(RoutingContext rc) {
