@@ -78,8 +78,10 @@ import java.util.stream.Stream;
  * that group-commit fsyncs overwrite allocated blocks and flush data, not file-size metadata.
  *
  * <h2>Reading</h2>
- * Recently acknowledged records are served from a per-partition memory cache; older ones by
- * positional reads located with the sparse index. Frames are CRC-checked on every file read.
+ * Recently acknowledged records are served from a per-partition memory cache (the last {@link
+ * FileLogOptions#tailCacheBytes()}, held off the Java heap in one direct buffer per partition and
+ * copied out into fresh arrays per read); older ones by positional reads located with the sparse
+ * index. Frames are CRC-checked on every file read.
  * Readers waiting at the tail are woken by the writer's publication, not by polling.
  *
  * <h2>Recovery, retention</h2>

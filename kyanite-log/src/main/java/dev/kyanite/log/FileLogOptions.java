@@ -19,8 +19,10 @@ import java.util.Objects;
  *     files of all partitions grow past it ({@link Long#MAX_VALUE}: only the disk limits)
  * @param clock source of record timestamps and of the ages above
  * @param maxBatchBytes largest encoded batch accepted; larger appends fail with {@code TOO_LARGE}
- * @param tailCacheBytes per partition, recently appended records kept in memory so tailing readers
- *     never touch the files
+ * @param tailCacheBytes per partition, bytes of recently appended records kept in memory (off the
+ *     Java heap: a direct buffer of this size per partition, allocated at the first append; each
+ *     record takes its payload plus 12 bytes; capped at 1 GiB) so tailing readers never touch the
+ *     files (0: no cache)
  * @param retentionCheckInterval how often retention runs in the background ({@link Duration#ZERO}:
  *     only when {@code enforceRetention()} is called)
  * @param commitLinger under {@link FsyncPolicy#ALWAYS}, the longest a writer waits for appenders

@@ -80,8 +80,9 @@ final class Partition {
   }
 
   /**
-   * Makes written (and, per policy, forced) runs visible: advances the segments, fills the tail
-   * cache, moves the end and wakes waiting readers (writer thread).
+   * Makes written (and, per policy, forced) runs visible: advances the segments, copies the
+   * records into the tail cache (no object per record: nothing here outlives the gather), moves the
+   * end and wakes waiting readers (writer thread).
    */
   void publish(List<PartitionWriter.Written> done, long newEnd) {
     lock.lock();
@@ -91,7 +92,7 @@ final class Partition {
         for (int k = 0; k < w.appends().size(); k++) {
           List<byte[]> records = w.appends().get(k).records();
           for (int r = 0; r < records.size(); r++) {
-            cache.add(new LogRecord(id, w.positions()[k] + r, w.timestamp(), records.get(r).clone()));
+            cache.add(w.positions()[k] + r, w.timestamp(), records.get(r)); // copied into the ring
           }
         }
       }
@@ -161,7 +162,7 @@ final class Partition {
     lock.lock();
     try {
       long f = Math.max(from, start);
-      if (cache.covers(f)) return cache.read(f, max);
+      if (cache.covers(f)) return cache.read(id, f, max);
     } finally {
       lock.unlock();
     }
