@@ -32,9 +32,9 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
     while (i < r.length && r[i] == '"') {
       int nameEnd = indexOf(r, (byte) '"', i + 1);
       if (nameEnd < 0 || nameEnd + 1 >= r.length || r[nameEnd + 1] != ':') return null;
-      String name = new String(r, i + 1, nameEnd - i - 1, java.nio.charset.StandardCharsets.US_ASCII);
+      int field = field(r, i + 1, nameEnd); // names compared as bytes: no String per member
       int v = nameEnd + 2;
-      if (name.equals("data")) break;
+      if (field == DATA) break;
       if (v >= r.length) return null;
       int next;
       if (r[v] == '"') {
@@ -48,29 +48,25 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
           end++;
         }
         if (end >= r.length) return null;
-        boolean wanted = switch (name) {
-          case "id", "source", "received_at", "idem", "hash" -> true;
-          default -> false;
-        };
-        String value = !wanted ? null
-            : escaped ? unescape(r, v + 1, end) : new String(r, v + 1, end - v - 1, java.nio.charset.StandardCharsets.UTF_8);
-        if (wanted && value == null) return null;
-        switch (name) {
-          case "id" -> id = value;
-          case "source" -> source = value;
-          case "received_at" -> receivedAt = dev.kyanite.core.event.Timestamps.parse(value);
-          case "idem" -> idem = value;
-          case "hash" -> hash = value;
-          default -> { }
+        if (field != OTHER && field != VERSION) {
+          String value = escaped ? unescape(r, v + 1, end)
+              : new String(r, v + 1, end - v - 1, java.nio.charset.StandardCharsets.UTF_8);
+          if (value == null) return null;
+          switch (field) {
+            case ID -> id = value;
+            case SOURCE -> source = value;
+            case RECEIVED_AT -> receivedAt = dev.kyanite.core.event.Timestamps.parse(value);
+            case IDEM -> idem = value;
+            case HASH -> hash = value;
+            default -> { }
+          }
         }
         next = end + 1;
-      } else if (name.equals("v")) {
+      } else if (field == VERSION) {
         next = v;
-        while (next < r.length && r[next] >= '0' && r[next] <= '9') next++;
-        if (next == v || next - v > 9 || Integer.parseInt(new String(r, v, next - v, java.nio.charset.StandardCharsets.US_ASCII))
-            > EventCodec.VERSION) {
-          return null;
-        }
+        int version = 0;
+        while (next < r.length && r[next] >= '0' && r[next] <= '9' && next - v < 9) version = version * 10 + (r[next++] - '0');
+        if (next == v || version > EventCodec.VERSION) return null;
       } else {
         return null; // ext (an object) or something this scanner does not know
       }
@@ -79,6 +75,24 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
     }
     if (id == null || receivedAt == null) return null;
     return new LogHeader(id, source, receivedAt, idem, hash);
+  }
+
+  private static final int OTHER = 0, DATA = 1, VERSION = 2, ID = 3, SOURCE = 4, RECEIVED_AT = 5, IDEM = 6, HASH = 7;
+  private static final byte[][] NAMES = names("", "data", "v", "id", "source", "received_at", "idem", "hash");
+
+  private static byte[][] names(String... names) {
+    byte[][] out = new byte[names.length][];
+    for (int k = 0; k < names.length; k++) out[k] = names[k].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    return out;
+  }
+
+  /** Which member name {@code r[from, to)} is (one of the constants above). */
+  private static int field(byte[] r, int from, int to) {
+    for (int k = 1; k < NAMES.length; k++) {
+      byte[] n = NAMES[k];
+      if (n.length == to - from && java.util.Arrays.equals(r, from, to, n, 0, n.length)) return k;
+    }
+    return OTHER;
   }
 
   /** The JSON string {@code b[from, to)} with its escapes resolved, or null if one is malformed. */
