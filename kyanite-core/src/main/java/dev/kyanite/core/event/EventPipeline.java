@@ -10,8 +10,27 @@ public interface EventPipeline {
 
   PipelineResult apply(Event event);
 
+  /**
+   * Whether {@link #apply} would, at this moment, return every event unchanged and undropped, so
+   * that a consumer with nowhere to send events may skip decoding them. A hint that can change at
+   * any time (rules are added while workers run); {@code false} is always a safe answer.
+   */
+  default boolean passesAll() {
+    return false;
+  }
+
   /** Delivers every event unchanged to every matching endpoint. */
   static EventPipeline identity() {
-    return PipelineResult::pass;
+    return new EventPipeline() {
+      @Override
+      public PipelineResult apply(Event event) {
+        return PipelineResult.pass(event);
+      }
+
+      @Override
+      public boolean passesAll() {
+        return true;
+      }
+    };
   }
 }

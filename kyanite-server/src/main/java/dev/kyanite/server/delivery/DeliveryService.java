@@ -107,6 +107,14 @@ public final class DeliveryService implements AutoCloseable {
   }
 
   /**
+   * Whether no event can go anywhere now (no endpoint is enabled): workers then skip decoding. May
+   * change at any moment; an endpoint enabled later gets the events processed after its reload.
+   */
+  public boolean idle() {
+    return !registry.anyEnabled();
+  }
+
+  /**
    * The lanes a pipeline result goes to: enabled endpoints whose type globs match, restricted to
    * {@code routeTo} when the rules set it, and whose filter (if any) passes. Empty when dropped.
    */

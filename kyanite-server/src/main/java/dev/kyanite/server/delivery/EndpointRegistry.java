@@ -57,6 +57,11 @@ final class EndpointRegistry {
     byType = new ConcurrentHashMap<>();
   }
 
+  /** Whether any endpoint is enabled (a volatile read). */
+  boolean anyEnabled() {
+    return !enabled.isEmpty();
+  }
+
   /** Enabled endpoints whose type globs match. */
   List<EndpointChannel> matching(String type) {
     Map<String, List<EndpointChannel>> cache = byType;

@@ -57,6 +57,11 @@ public final class RulesEngine implements EventPipeline {
     }
   }
 
+  @Override
+  public boolean passesAll() {
+    return current.get().isEmpty();
+  }
+
   /**
    * The event with the {@code redact} and {@code remove} actions of the matching rules applied, for
    * read APIs ({@code rules.redact-reads}). Never throws: on a bug it returns the event unchanged.

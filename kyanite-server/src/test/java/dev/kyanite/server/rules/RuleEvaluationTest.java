@@ -26,6 +26,14 @@ class RuleEvaluationTest {
   }
 
   @Test
+  void passesAllOnlyWhileNoRuleIsInstalled() throws Exception {
+    // workers skip decoding events when this is true and no endpoint is enabled
+    assertThat(engine.passesAll()).isTrue();
+    install(engine, "big={'match':{'types':['order.*']},'actions':['drop']}");
+    assertThat(engine.passesAll()).isFalse();
+  }
+
+  @Test
   void typeGlobsAndConditionSelectTheRule() throws Exception {
     install(engine, "big={'match':{'types':['order.*'],'condition':'event.data.amount > 100'},'actions':['drop']}");
     assertThat(engine.apply(event("order.created", "{'amount':150.5}")).droppedBy()).isEqualTo("big");
