@@ -9,13 +9,28 @@ import java.util.Optional;
  * batches by the server's log indexer (consumer group {@code index}), read by event lookup and by
  * idempotency checks.
  *
- * <p>{@link #putAll} is idempotent per (partition, position): re-indexing records after a crash is
- * harmless. An idempotency key maps to the most recently put event that carried it.
+ * <p>Events come in two kinds. One with a key or a client-chosen id gets an entry of its own
+ * ({@link IndexedEvent}). One with a server-assigned id, whose id carries the millisecond it was
+ * received, is only covered by an {@link EventSpan}: the lookup finds the spans containing that
+ * millisecond ({@link #spansAt}) and scans their records. A row per event was most of the cost of
+ * indexing.
+ *
+ * <p>{@link #putAll} is idempotent per (partition, position) and per span start: re-indexing
+ * records after a crash is harmless (overlapping spans are allowed). An idempotency key maps to the
+ * most recently put event that carried it.
  */
 public interface EventIndexStore {
 
   /** Adds (or re-adds) index entries, all in one transaction. */
-  void putAll(List<IndexedEvent> events);
+  default void putAll(List<IndexedEvent> events) {
+    putAll(events, List.of());
+  }
+
+  /** Adds (or re-adds) index entries and spans, all in one transaction. */
+  void putAll(List<IndexedEvent> events, List<EventSpan> spans);
+
+  /** Every span whose receipt-time range contains {@code epochMillis}, in no particular order. */
+  List<EventSpan> spansAt(long epochMillis);
 
   /** Every indexed event with this id (ids are unique per source, so usually zero or one), oldest first. */
   List<IndexedEvent> findById(String id);
@@ -35,10 +50,10 @@ public interface EventIndexStore {
   long pruneIdempotencyKeys(Instant cutoff);
 
   /**
-   * Drops index entries of a partition below {@code position} (their records were deleted by log
-   * retention).
+   * Drops index entries of a partition below {@code position}, and spans that end below it (their
+   * records were deleted by log retention).
    *
-   * @return number of entries dropped
+   * @return number of entries and spans dropped
    */
   long pruneBelow(int partition, long position);
 }

@@ -15,9 +15,12 @@ final class MemoryEventIndexStore implements EventIndexStore {
   private final Map<Integer, TreeMap<Long, IndexedEvent>> byPosition = new HashMap<>();
   private final Map<String, List<IndexedEvent>> byId = new HashMap<>();
   private final Map<String, IndexedEvent> byKey = new HashMap<>();
+  /** (partition, first) → span. */
+  private final Map<List<Long>, EventSpan> spans = new HashMap<>();
 
   @Override
-  public synchronized void putAll(List<IndexedEvent> events) {
+  public synchronized void putAll(List<IndexedEvent> events, List<EventSpan> newSpans) {
+    for (EventSpan s : newSpans) spans.put(List.of((long) s.partition(), s.first()), s);
     for (IndexedEvent e : events) {
       IndexedEvent old = byPosition.computeIfAbsent(e.partition(), p -> new TreeMap<>()).put(e.position(), e);
       if (old != null) byId.getOrDefault(old.id(), new ArrayList<>()).remove(old);
@@ -26,6 +29,11 @@ final class MemoryEventIndexStore implements EventIndexStore {
       same.sort(Comparator.comparing(IndexedEvent::receivedAt));
       if (e.idempotencyKey() != null) byKey.put(e.idempotencyKey(), e);
     }
+  }
+
+  @Override
+  public synchronized List<EventSpan> spansAt(long epochMillis) {
+    return spans.values().stream().filter(s -> s.minMillis() <= epochMillis && epochMillis <= s.maxMillis()).toList();
   }
 
   @Override
@@ -56,8 +64,11 @@ final class MemoryEventIndexStore implements EventIndexStore {
 
   @Override
   public synchronized long pruneBelow(int partition, long position) {
+    int spansBefore = spans.size();
+    spans.values().removeIf(s -> s.partition() == partition && s.last() < position);
+    long spansDropped = spansBefore - spans.size();
     TreeMap<Long, IndexedEvent> p = byPosition.get(partition);
-    if (p == null) return 0;
+    if (p == null) return spansDropped;
     Map<Long, IndexedEvent> drop = p.headMap(position, false);
     long n = drop.size();
     for (IndexedEvent e : drop.values()) {
@@ -68,6 +79,6 @@ final class MemoryEventIndexStore implements EventIndexStore {
       }
     }
     drop.clear();
-    return n;
+    return n + spansDropped;
   }
 }

@@ -112,4 +112,51 @@ public abstract class EventIndexStoreContract {
     assertThat(s.findById("evt_1999")).hasSize(1);
     assertThat(s.findByIdempotencyKey("k1998")).isPresent();
   }
+
+  @Test
+  void spansAreFoundByAnyMillisecondOfTheirRange() {
+    EventIndexStore s = store.eventIndex();
+    long t = T0.toEpochMilli();
+    EventSpan a = new EventSpan(0, 0, 99, t, t + 40);
+    EventSpan b = new EventSpan(0, 100, 149, t + 40, t + 1_000);
+    EventSpan c = new EventSpan(2, 7, 7, t + 2_000, t + 2_000);
+    s.putAll(List.of(), List.of(a, b, c));
+    assertThat(s.spansAt(t)).containsExactly(a);
+    assertThat(s.spansAt(t + 40)).containsExactlyInAnyOrder(a, b);
+    assertThat(s.spansAt(t + 1_000)).containsExactly(b);
+    assertThat(s.spansAt(t + 1_001)).isEmpty();
+    assertThat(s.spansAt(t + 2_000)).containsExactly(c);
+    assertThat(s.spansAt(t - 1)).isEmpty();
+  }
+
+  @Test
+  void reputtingASpanReplacesItAndOverlapsAreKept() {
+    EventIndexStore s = store.eventIndex();
+    long t = T0.toEpochMilli();
+    s.putAll(List.of(), List.of(new EventSpan(1, 10, 19, t, t + 5)));
+    EventSpan wider = new EventSpan(1, 10, 29, t, t + 9);
+    EventSpan overlapping = new EventSpan(1, 15, 29, t + 3, t + 9); // a re-index after a crash may cut differently
+    s.putAll(List.of(), List.of(wider, overlapping));
+    assertThat(s.spansAt(t + 4)).containsExactlyInAnyOrder(wider, overlapping);
+  }
+
+  @Test
+  void pruningDropsSpansThatEndBelowThePosition() {
+    EventIndexStore s = store.eventIndex();
+    long t = T0.toEpochMilli();
+    EventSpan old = new EventSpan(0, 0, 9, t, t);
+    EventSpan straddling = new EventSpan(0, 10, 19, t, t);
+    EventSpan otherPartition = new EventSpan(1, 0, 9, t, t);
+    s.putAll(List.of(), List.of(old, straddling, otherPartition));
+    assertThat(s.pruneBelow(0, 15)).isEqualTo(1);
+    assertThat(s.spansAt(t)).containsExactlyInAnyOrder(straddling, otherPartition);
+  }
+
+  @Test
+  void spansRefuseInvertedOrTooWideRanges() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EventSpan(0, 5, 4, 0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EventSpan(0, 0, 4, 0, EventSpan.MAX_MILLIS + 1))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
 }

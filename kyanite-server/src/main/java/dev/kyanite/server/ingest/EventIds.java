@@ -41,4 +41,35 @@ final class EventIds {
     }
     return new String(c);
   }
+
+  /**
+   * The millisecond a server-assigned id was made in, or -1 when {@code id} does not have the form
+   * {@link #next} gives (a client's own id). A client may choose an id of that form too, so a match
+   * is a hint to check, never a proof.
+   */
+  static long millis(String id) {
+    if (id.length() != 30 || !id.startsWith("evt_")) return -1;
+    long ms = 0;
+    for (int i = 4; i < 30; i++) {
+      int v = value(id.charAt(i));
+      if (v < 0) return -1;
+      if (i < 14) ms = (ms << 5) | v;
+    }
+    return ms;
+  }
+
+  private static int value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c < 'A' || c > 'Z') return -1;
+    int k = VALUES[c - 'A'];
+    return k;
+  }
+
+  /** Crockford values of 'A'..'Z' (-1 for I, L, O, U, which {@link #next} never writes). */
+  private static final int[] VALUES = new int[26];
+
+  static {
+    java.util.Arrays.fill(VALUES, -1);
+    for (int v = 10; v < 32; v++) VALUES[ALPHABET[v] - 'A'] = v;
+  }
 }

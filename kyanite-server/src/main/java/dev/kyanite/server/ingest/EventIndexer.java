@@ -3,6 +3,7 @@ package dev.kyanite.server.ingest;
 import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.log.LogRecord;
 import dev.kyanite.core.store.EventIndexStore;
+import dev.kyanite.core.store.EventSpan;
 import dev.kyanite.core.store.IndexedEvent;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Consumes the log as consumer group {@value #GROUP} and writes every event's id, position and
- * idempotency facts to the {@link EventIndexStore} in batches, committing the group's position only
+ * Consumes the log as consumer group {@value #GROUP} and indexes every event in the
+ * {@link EventIndexStore} in batches: an event with a key or a client-chosen id gets an entry (id,
+ * position, idempotency facts); every record is covered by an {@link EventSpan} (consecutive
+ * positions received within at most a second), which is all an event with a server-assigned id
+ * needs, since its id carries its receipt millisecond. The indexer stores the batch, committing the group's position only
  * after the batch is stored, and at most every {@link #COMMIT_EVERY} (a commit replaces the offsets
  * file: two fsyncs and a rename, which per batch cost more CPU than the indexing itself). The
  * committed position only bounds log retention and where a restart resumes; a crash re-indexes
@@ -124,17 +128,23 @@ final class EventIndexer implements AutoCloseable {
   synchronized int indexOnce(int p) {
     List<LogRecord> records = log.read(p, next.get(p), BATCH, Duration.ZERO);
     if (records.isEmpty()) return 0;
-    List<IndexedEvent> batch = new ArrayList<>(records.size());
+    List<IndexedEvent> batch = new ArrayList<>();
+    Spans spans = new Spans(p);
     for (LogRecord r : records) {
       try {
         LogHeader h = LogHeader.read(r.payload());
-        batch.add(new IndexedEvent(h.id(), p, r.position(), h.receivedAt(), h.idempotencyKey(), h.bodyHash()));
+        long ms = h.receivedAt().toEpochMilli();
+        spans.add(r.position(), ms);
+        // a server-assigned id is found through its span; anything else needs its own entry
+        if (h.idempotencyKey() != null || EventIds.millis(h.id()) != ms) {
+          batch.add(new IndexedEvent(h.id(), p, r.position(), h.receivedAt(), h.idempotencyKey(), h.bodyHash()));
+        }
         if (h.idempotencyKey() != null) keys.add(h.idempotencyKey());
       } catch (IllegalArgumentException e) {
         LOG.warn("skipping unreadable record at partition {} position {}: {}", p, r.position(), e.getMessage());
       }
     }
-    if (!batch.isEmpty()) store.putAll(batch);
+    store.putAll(batch, spans.done());
     long after = records.get(records.size() - 1).position() + 1;
     next.set(p, after);
     if (System.nanoTime() - committedAt[p] >= COMMIT_EVERY_NANOS) commit(p);
@@ -181,12 +191,15 @@ final class EventIndexer implements AutoCloseable {
     List<LogRecord> rs = log.read(p, position, 1, Duration.ZERO);
     if (rs.isEmpty() || rs.get(0).position() != position) return true; // retention took it: nothing to index
     String id;
+    LogHeader h;
     try {
-      id = LogHeader.read(rs.get(0).payload()).id();
+      h = LogHeader.read(rs.get(0).payload());
     } catch (IllegalArgumentException e) {
       return true; // unreadable records are skipped by indexing anyway
     }
-    return store.findById(id).stream().anyMatch(e -> e.partition() == p && e.position() == position);
+    // every indexed record is covered by a span (entries and spans are stored in one transaction)
+    return store.spansAt(h.receivedAt().toEpochMilli()).stream().anyMatch(s -> s.covers(p, position))
+        || store.findById(h.id()).stream().anyMatch(e -> e.partition() == p && e.position() == position);
   }
 
   private void maybePrune() {
@@ -195,6 +208,46 @@ final class EventIndexer implements AutoCloseable {
     lastPrune = now;
     store.pruneIdempotencyKeys(now.minus(window));
     for (int p = 0; p < next.length(); p++) store.pruneBelow(p, log.startPosition(p));
+  }
+
+  /**
+   * Cuts a batch's positions (increasing) into spans of at most {@link #SPAN_RECORDS} records and
+   * {@link EventSpan#MAX_MILLIS} of receipt time, which bounds what a lookup scans.
+   */
+  static final class Spans {
+    static final int SPAN_RECORDS = 1_024;
+    private final int partition;
+    private final List<EventSpan> done = new ArrayList<>(2);
+    private long first = -1, last, min, max;
+    private int count;
+
+    Spans(int partition) {
+      this.partition = partition;
+    }
+
+    void add(long position, long ms) {
+      if (first >= 0 && count < SPAN_RECORDS && Math.max(max, ms) - Math.min(min, ms) <= EventSpan.MAX_MILLIS) {
+        last = position;
+        min = Math.min(min, ms);
+        max = Math.max(max, ms);
+        count++;
+        return;
+      }
+      close();
+      first = last = position;
+      min = max = ms;
+      count = 1;
+    }
+
+    private void close() {
+      if (first >= 0) done.add(new EventSpan(partition, first, last, min, max));
+      first = -1;
+    }
+
+    List<EventSpan> done() {
+      close();
+      return done;
+    }
   }
 
   @Override

@@ -6,13 +6,15 @@ import dev.kyanite.core.event.EventCodec;
 import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.log.LogRecord;
 import dev.kyanite.core.store.EventIndexStore;
+import dev.kyanite.core.store.EventSpan;
 import dev.kyanite.core.store.IndexedEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds an event by id for {@code GET /v1/events/{id}}: through the event index, or, for events
+ * Finds an event by id for {@code GET /v1/events/{id}}: through the event index (its entry, or for a
+ * server-assigned id the spans of the millisecond the id carries, scanned), or, for events
  * appended after the indexer's position, by scanning that short tail of the log; then reads the
  * record itself from the log. Its {@code status} is {@code accepted} until consumer group
  * {@value #DELIVERIES_GROUP} has committed past it, then {@code processed}; an
@@ -51,6 +53,7 @@ final class EventLookup {
       Located l = read(e.partition(), e.position());
       if (l != null && l.event.id().equals(id) && (source == null || source.equals(l.event.source()))) where = l;
     }
+    if (where == null) where = scanSpans(id, source);
     Located tail = scanTail(id, source);
     if (tail != null) where = tail;
     if (where == null) return Optional.empty();
@@ -58,6 +61,35 @@ final class EventLookup {
   }
 
   private record Located(Event event, int partition, long position) {}
+
+  /** A server-assigned id has no index entry: scan the spans that contain its millisecond. */
+  private Located scanSpans(String id, String source) {
+    long ms = EventIds.millis(id);
+    if (ms < 0) return null;
+    for (EventSpan span : index.spansAt(ms)) {
+      int p = span.partition();
+      long from = Math.max(span.first(), log.startPosition(p));
+      while (from <= span.last()) {
+        List<LogRecord> rs = log.read(p, from, (int) Math.min(1_000, span.last() - from + 1), Duration.ZERO);
+        if (rs.isEmpty()) break;
+        for (LogRecord r : rs) {
+          if (r.position() > span.last()) break;
+          if (matches(r, id, source)) return new Located(decode(r.payload()), p, r.position());
+        }
+        from = rs.get(rs.size() - 1).position() + 1;
+      }
+    }
+    return null;
+  }
+
+  private static boolean matches(LogRecord r, String id, String source) {
+    try {
+      LogHeader h = LogHeader.read(r.payload());
+      return h.id().equals(id) && (source == null || source.equals(h.source()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
 
   private Located scanTail(String id, String source) {
     Located found = null;
@@ -69,15 +101,7 @@ final class EventLookup {
         List<LogRecord> rs = log.read(p, from, (int) Math.min(1_000, limit - from), Duration.ZERO);
         if (rs.isEmpty()) break;
         for (LogRecord r : rs) {
-          LogHeader h;
-          try {
-            h = LogHeader.read(r.payload());
-          } catch (IllegalArgumentException e) {
-            continue;
-          }
-          if (h.id().equals(id) && (source == null || source.equals(h.source()))) {
-            found = new Located(decode(r.payload()), p, r.position());
-          }
+          if (matches(r, id, source)) found = new Located(decode(r.payload()), p, r.position());
         }
         from = rs.get(rs.size() - 1).position() + 1;
       }

@@ -69,6 +69,43 @@ class DurabilityApiTest {
   }
 
   @Test
+  void serverAssignedIdsAreFoundThroughTheirSpansAfterARestart() throws Exception {
+    // events with server-assigned ids and no key get no index entry of their own: they are found
+    // through the spans of the millisecond their id carries (more than one span per partition here)
+    Path data = Files.createDirectories(dir.resolve("spans"));
+    List<String> ids = new ArrayList<>();
+    String lookalike = "evt_00000000000000000000000000"; // a client's id of the server's form, made at ms 0
+    try (TestServer s = TestServer.startRaw(config(data))) {
+      for (int b = 0; b < 3; b++) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < 1_000; i++) {
+          body.append(i == 0 ? "" : ",").append("{\"type\":\"span.test\",\"data\":{\"i\":").append(b * 1_000 + i).append("}}");
+        }
+        HttpResponse<String> r = IngestClient.batch(s, "application/json", body.append(']').toString());
+        assertThat(r.statusCode()).isEqualTo(202);
+        json(r).get("accepted").forEach(x -> ids.add(x.get("id").asText()));
+      }
+      assertThat(event(s, "{\"type\":\"span.test\",\"id\":\"" + lookalike + "\",\"data\":{\"i\":-1}}").statusCode())
+          .isEqualTo(202);
+    }
+    assertThat(ids).hasSize(3_000);
+    try (TestServer s = TestServer.startRaw(config(data))) {
+      java.util.Random random = new java.util.Random(7);
+      for (int k = 0; k < 60; k++) {
+        int i = k < 3 ? k * 1_499 : random.nextInt(ids.size());
+        HttpResponse<String> got = s.get("/v1/events/" + ids.get(i), s.adminKey());
+        assertThat(got.statusCode()).as(ids.get(i)).isEqualTo(200);
+        assertThat(json(got).get("data").get("i").asInt()).isEqualTo(i);
+      }
+      HttpResponse<String> client = s.get("/v1/events/" + lookalike, s.adminKey());
+      assertThat(client.statusCode()).isEqualTo(200);
+      assertThat(json(client).get("data").get("i").asInt()).isEqualTo(-1);
+      String unknown = EventIds.next(EventIds.millis(ids.get(0)));
+      assertThat(s.get("/v1/events/" + unknown, s.adminKey()).statusCode()).isEqualTo(404);
+    }
+  }
+
+  @Test
   void aFullLogAnswers503WithRetryAfter() throws Exception {
     Map<String, Object> c = config(Files.createDirectories(dir.resolve("full")));
     c.put("log.max-bytes", "64KiB");

@@ -1,6 +1,7 @@
 package dev.kyanite.server.store.sqlite;
 
 import dev.kyanite.core.store.EventIndexStore;
+import dev.kyanite.core.store.EventSpan;
 import dev.kyanite.core.store.IndexedEvent;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /**
  * {@link EventIndexStore} on tables {@code event_index} and {@code idempotency_keys} (migration
- * V3). {@link #putAll} is one transaction with batched statements, committed without waiting for
+ * V3) and {@code event_spans} (V7). {@link #putAll} is one transaction with batched statements, committed without waiting for
  * the disk (see {@link SqliteDatabase#writeRelaxed}); times are epoch nanoseconds.
  */
 final class SqliteEventIndexStore implements EventIndexStore {
@@ -24,8 +25,8 @@ final class SqliteEventIndexStore implements EventIndexStore {
   }
 
   @Override
-  public void putAll(List<IndexedEvent> events) {
-    if (events.isEmpty()) return;
+  public void putAll(List<IndexedEvent> events, List<EventSpan> spans) {
+    if (events.isEmpty() && spans.isEmpty()) return;
     // relaxed: the index is rebuilt from the log after a power cut (EventIndexer.rewindToStore)
     db.writeRelaxed(c -> {
       try (PreparedStatement ev = c.prepareStatement("INSERT OR REPLACE INTO event_index"
@@ -56,10 +57,42 @@ final class SqliteEventIndexStore implements EventIndexStore {
             key.addBatch();
           }
         }
-        ev.executeBatch();
+        if (!events.isEmpty()) ev.executeBatch();
         if (anyKey) key.executeBatch();
       }
+      if (!spans.isEmpty()) {
+        try (PreparedStatement sp = c.prepareStatement("INSERT OR REPLACE INTO event_spans"
+            + "(partition, first, last, min_ms, max_ms) VALUES (?,?,?,?,?)")) {
+          for (EventSpan s : spans) {
+            sp.setInt(1, s.partition());
+            sp.setLong(2, s.first());
+            sp.setLong(3, s.last());
+            sp.setLong(4, s.minMillis());
+            sp.setLong(5, s.maxMillis());
+            sp.addBatch();
+          }
+          sp.executeBatch();
+        }
+      }
       return null;
+    });
+  }
+
+  @Override
+  public List<EventSpan> spansAt(long epochMillis) {
+    return db.read(c -> {
+      List<EventSpan> out = new ArrayList<>(2);
+      // a span is at most MAX_MILLIS wide, so the index on min_ms bounds the search
+      try (PreparedStatement p = c.prepareStatement("SELECT partition, first, last, min_ms, max_ms FROM event_spans "
+          + "WHERE min_ms BETWEEN ? AND ? AND max_ms >= ?")) {
+        p.setLong(1, epochMillis - EventSpan.MAX_MILLIS);
+        p.setLong(2, epochMillis);
+        p.setLong(3, epochMillis);
+        try (ResultSet rs = p.executeQuery()) {
+          while (rs.next()) out.add(new EventSpan(rs.getInt(1), rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5)));
+        }
+      }
+      return out;
     });
   }
 
@@ -118,11 +151,19 @@ final class SqliteEventIndexStore implements EventIndexStore {
   @Override
   public long pruneBelow(int partition, long position) {
     return db.write(c -> {
+      long n;
       try (PreparedStatement p = c.prepareStatement("DELETE FROM event_index WHERE partition = ? AND position < ?")) {
         p.setInt(1, partition);
         p.setLong(2, position);
-        return (long) p.executeUpdate();
+        n = p.executeUpdate();
       }
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM event_spans WHERE partition = ? AND first < ? AND last < ?")) {
+        p.setInt(1, partition);
+        p.setLong(2, position); // first <= last: lets the primary key bound the scan
+        p.setLong(3, position);
+        n += p.executeUpdate();
+      }
+      return n;
     });
   }
 
