@@ -2,6 +2,7 @@ package dev.kyanite.server.auth;
 
 import dev.kyanite.core.store.ApiKey;
 import dev.kyanite.core.store.KeyStore;
+import dev.kyanite.server.TokenBucket;
 import dev.kyanite.server.edge.Problems;
 import io.vertx.core.Handler;
 import io.vertx.core.WorkerExecutor;

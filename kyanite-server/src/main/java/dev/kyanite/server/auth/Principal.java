@@ -1,6 +1,7 @@
 package dev.kyanite.server.auth;
 
 import dev.kyanite.core.store.ApiKey;
+import dev.kyanite.server.TokenBucket;
 
 /**
  * The verified API key behind a request. Handlers read it with

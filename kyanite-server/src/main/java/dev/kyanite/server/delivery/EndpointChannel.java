@@ -4,6 +4,7 @@ import dev.kyanite.core.store.Attempt;
 import dev.kyanite.core.store.Delivery;
 import dev.kyanite.core.store.DeliveryStatus;
 import dev.kyanite.core.store.Endpoint;
+import dev.kyanite.server.TokenBucket;
 import dev.kyanite.server.delivery.RetryPolicy.Decision;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -97,7 +98,7 @@ final class EndpointChannel {
     this.policy = cfg.retry().withSchedule(e.retrySchedule());
     this.keys = null;
     if (e.rateLimit() == null) bucket = null;
-    else if (old == null || !e.rateLimit().equals(old.rateLimit())) bucket = new TokenBucket(e.rateLimit(), System.nanoTime());
+    else if (old == null || !e.rateLimit().equals(old.rateLimit())) bucket = new TokenBucket(e.rateLimit(), Math.max(1, e.rateLimit()), System.nanoTime());
   }
 
   Endpoint endpoint() {
@@ -267,7 +268,7 @@ final class EndpointChannel {
               parkUntil = until != null ? until : clock.instant().plus(cfg.breakerCoolDown());
               break;
             }
-            if (bucket != null) bucket.tryTake(now);
+            if (bucket != null) bucket.tryAcquire(now);
             DeliveryTask next = queue.poll();
             next.startedNanos = System.nanoTime();
             if (next.live) running.add(next);

@@ -1,4 +1,4 @@
-package dev.kyanite.server.auth;
+package dev.kyanite.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,20 +59,22 @@ class TokenBucketTest {
   }
 
   @Test
-  void bearerParsingIsStrict() {
-    assertThat(Authenticator.bearer("Bearer abc")).isEqualTo("abc");
-    assertThat(Authenticator.bearer("bearer  abc ")).isEqualTo("abc");
-    assertThat(Authenticator.bearer("Basic abc")).isNull();
-    assertThat(Authenticator.bearer("Bearer ")).isNull();
-    assertThat(Authenticator.bearer(null)).isNull();
+  void nanosUntilTokenTakesNothing() {
+    TokenBucket b = new TokenBucket(10, 10, 0);
+    for (int i = 0; i < 10; i++) assertThat(b.tryAcquire(0)).isGreaterThanOrEqualTo(0);
+    assertThat(b.nanosUntilToken(0)).isEqualTo(100_000_000L);
+    assertThat(b.nanosUntilToken(100_000_000L)).isZero();
+    assertThat(b.nanosUntilToken(100_000_000L)).isZero();
+    assertThat(b.tryAcquire(100_000_000L)).isZero();
+    assertThat(b.tryAcquire(100_000_000L)).isNegative();
   }
 
   @Test
-  void secretsHaveTheDocumentedFormat() {
-    String s = ApiKeySecrets.newSecret();
-    assertThat(s).matches("kya_[A-Za-z0-9_-]{43}");
-    assertThat(ApiKeySecrets.newSecret()).isNotEqualTo(s);
-    assertThat(ApiKeySecrets.hash(s)).hasSize(32);
-    assertThat(ApiKeySecrets.newId()).matches("key_[A-Za-z0-9_-]{16}");
+  void aSlowRateWithCapacityOneStillAllowsOneRequest() {
+    // an endpoint's rate_limit below 1/s: capacity max(1, rate)
+    TokenBucket b = new TokenBucket(0.5, 1, 0);
+    assertThat(b.tryAcquire(0)).isZero();
+    assertThat(b.tryAcquire(1_000_000_000L)).isNegative();
+    assertThat(b.tryAcquire(2_000_000_000L)).isZero();
   }
 }

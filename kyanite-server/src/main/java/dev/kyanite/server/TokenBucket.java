@@ -1,7 +1,8 @@
-package dev.kyanite.server.auth;
+package dev.kyanite.server;
 
 /**
- * A token bucket: {@code capacity} tokens, refilled continuously at {@code ratePerSecond}. Pure
+ * A token bucket: {@code capacity} tokens, refilled continuously at {@code ratePerSecond}; used by
+ * the API keys' rate limits and the endpoints' {@code rate_limit}. Pure
  * arithmetic over a caller-supplied monotonic time in nanoseconds, so tests drive it with any
  * clock. Thread-safe (one monitor; contention is per key and the critical section is a few
  * arithmetic operations).
@@ -38,6 +39,12 @@ public final class TokenBucket {
       return (long) tokens;
     }
     return -Math.max(1, (long) Math.ceil((1 - tokens) / ratePerNano));
+  }
+
+  /** Nanoseconds until a token is available (0 if one is now); takes nothing. */
+  public synchronized long nanosUntilToken(long nowNanos) {
+    refill(nowNanos);
+    return tokens >= 1 ? 0 : (long) Math.ceil((1 - tokens) / ratePerNano);
   }
 
   /** Nanoseconds until the bucket is full again (0 when full). */
