@@ -68,8 +68,8 @@ import java.util.stream.Stream;
  * Each partition has one writer thread. {@code append} only queues (it never blocks, so event loops
  * may call it); the writer takes everything queued, writes it as consecutive frames, forces the
  * file once for the whole gather ({@link FsyncPolicy#ALWAYS}), then makes the records visible to
- * readers and completes the futures on its own thread with {@link
- * dev.kyanite.core.log.Durability#FSYNC}. Under {@link FsyncPolicy#INTERVAL} and {@link
+ * readers and hands the gather's acks to the partition's ack thread, which completes the futures
+ * with {@link dev.kyanite.core.log.Durability#FSYNC} (so callbacks never hold up the next write). Under {@link FsyncPolicy#INTERVAL} and {@link
  * FsyncPolicy#NEVER} futures complete after the write with {@code WRITTEN}: that is all that is
  * true at that moment. A write or force that fails is cut back so that no partial frame remains;
  * its appends fail with {@link LogException.Reason#FULL} ("No space left on device" or the byte
@@ -89,7 +89,9 @@ import java.util.stream.Stream;
  * {@link #enforceRetention()}. What recovery did is in {@link #recoveryReport()} and in the
  * {@code System.Logger} log.
  *
- * <p>Thread-safe. Futures complete on writer threads: callers attach only non-blocking callbacks.
+ * <p>Thread-safe. Futures complete on the log's threads (a partition's ack thread; failures also on
+ * its writer thread): callers attach only non-blocking callbacks. After {@link #close()} returns,
+ * every append has completed.
  */
 public final class FileEventLog implements EventLog {
   private static final System.Logger LOG = System.getLogger(FileEventLog.class.getName());

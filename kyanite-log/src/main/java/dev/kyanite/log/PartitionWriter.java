@@ -16,9 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>{@link #enqueue} only queues (never blocks the caller). The thread takes everything queued at
  * once (a <em>gather</em>), encodes each append as one frame, writes the frames, forces the file
  * once for the whole gather under {@link FsyncPolicy#ALWAYS}, and only then publishes the new end
- * to readers ({@link Partition#publish}) and completes the futures, on this thread. A write or
- * force that fails is cut back so no partial frame stays, and its appends fail with a typed
- * {@link LogException}. It also rolls segments and moves the recovery point. All fields are
+ * to readers ({@link Partition#publish}) and hands the gather's acks to its {@link AckCompleter},
+ * whose thread completes the futures. A write or force that fails is cut back so no partial frame
+ * stays, and its appends fail (on this thread) with a typed {@link LogException}. It also rolls segments and moves the recovery point. All fields are
  * confined to the writer thread except the queue.
  */
 final class PartitionWriter {
@@ -43,6 +43,7 @@ final class PartitionWriter {
   private List<Written> publishing = new ArrayList<>();
   private final Durability durability;
   private final Thread thread;
+  private final AckCompleter acks;
   private long nextPosition;
   private long checkpointBytes;
   private int previousGather;
@@ -58,9 +59,11 @@ final class PartitionWriter {
     this.durability = shared.options.fsync() == FsyncPolicy.ALWAYS ? Durability.FSYNC : Durability.WRITTEN;
     this.thread = new Thread(this::writeLoop, "kyanite-log-writer-" + partition.id);
     thread.setDaemon(true);
+    this.acks = new AckCompleter(partition.id);
   }
 
   void start() {
+    acks.start();
     thread.start();
   }
 
@@ -71,7 +74,7 @@ final class PartitionWriter {
     return future;
   }
 
-  /** Lets the thread write everything queued before this call, then stops it. */
+  /** Lets the thread write everything queued before this call, then stops it; all acks are delivered. */
   void stop() {
     queue.add(STOP);
     try {
@@ -80,6 +83,7 @@ final class PartitionWriter {
       Thread.currentThread().interrupt();
     }
     failQueued();
+    acks.stop();
   }
 
   private void writeLoop() {
@@ -351,12 +355,17 @@ final class PartitionWriter {
     }
     shared.appends.add(appends); // counted before the acks, so a caller that saw its ack sees it counted
     shared.records.add(records);
+    CompletableFuture<?>[] futures = new CompletableFuture<?>[(int) appends];
+    AppendResult[] results = new AppendResult[(int) appends];
+    int n = 0;
     for (Written w : done) {
       for (int k = 0; k < w.appends.size(); k++) {
         Pending p = w.appends.get(k);
-        p.future.complete(new AppendResult(partition.id, w.positions[k], p.records().size(), durability));
+        futures[n] = p.future;
+        results[n++] = new AppendResult(partition.id, w.positions[k], p.records().size(), durability);
       }
     }
+    acks.handOver(new AckCompleter.Acks(futures, results, n)); // durable and published: may be acked
     done.clear();
   }
 

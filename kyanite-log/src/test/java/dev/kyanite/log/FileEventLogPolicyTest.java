@@ -40,6 +40,27 @@ class FileEventLogPolicyTest {
   }
 
   @Test
+  void acksArriveInOrderOffTheWriterAndAllAreDeliveredByClose() throws Exception {
+    FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(1).build());
+    List<Long> acked = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> threads = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<AppendResult>> fs = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      CompletableFuture<AppendResult> f = log.append(0, new byte[100]);
+      f.thenAccept(r -> {
+        acked.add(r.firstPosition());
+        threads.add(Thread.currentThread().getName());
+        if (r.firstPosition() % 7 == 0) throw new IllegalStateException("a failing callback loses no other ack");
+      });
+      fs.add(f);
+    }
+    log.close();
+    assertThat(fs).allMatch(f -> f.isDone() && !f.isCompletedExceptionally());
+    assertThat(acked).hasSize(300).isSorted();
+    assertThat(threads).allMatch(t -> t.startsWith("kyanite-log-acks-") || t.equals(Thread.currentThread().getName()));
+  }
+
+  @Test
   void intervalPolicyAcksWrittenAndForcesInTheBackground() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(1)
         .fsync(FsyncPolicy.INTERVAL).fsyncInterval(Duration.ofMillis(10)).build())) {
