@@ -9,7 +9,6 @@ import java.util.regex.Pattern;
 
 /** Parsers for the human spellings of config values (durations, sizes, booleans, lists). */
 final class ConfigValues {
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
   private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmgt]i?b?|b)?");
 
   private ConfigValues() {}
@@ -27,16 +26,11 @@ final class ConfigValues {
     if (raw instanceof Number n) return Duration.ofMillis(n.longValue());
     String s = raw.toString().trim().toLowerCase(Locale.ROOT);
     if (s.startsWith("p")) return Duration.parse(s.toUpperCase(Locale.ROOT));
-    Matcher m = DURATION.matcher(s);
-    if (!m.matches()) throw new IllegalArgumentException("use e.g. 250ms, 30s, 5m, 2h, 1d");
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofDays(n);
-    };
+    try {
+      return Durations.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("use e.g. 250ms, 30s, 5m, 2h, 1d");
+    }
   }
 
   static Long bytes(Object raw) {

@@ -6,6 +6,7 @@ import dev.kyanite.core.event.EventCodec;
 import dev.kyanite.core.store.Attempt;
 import dev.kyanite.core.store.Delivery;
 import dev.kyanite.core.store.Endpoint;
+import dev.kyanite.server.config.Durations;
 import java.time.Duration;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package dev.kyanite.server.delivery;
 
 import dev.kyanite.server.config.Config;
 import dev.kyanite.server.config.ConfigKey;
+import dev.kyanite.server.config.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

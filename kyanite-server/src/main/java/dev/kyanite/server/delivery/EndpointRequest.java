@@ -2,6 +2,7 @@ package dev.kyanite.server.delivery;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyanite.server.config.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
