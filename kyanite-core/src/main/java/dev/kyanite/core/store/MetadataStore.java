@@ -1,6 +1,8 @@
 package dev.kyanite.core.store;
 
 import dev.kyanite.core.Health;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything the server keeps besides the events themselves: API keys, schemas, endpoints, rules,
@@ -37,6 +39,28 @@ public interface MetadataStore extends AutoCloseable {
   /** The delivery attempts ledger. */
   default AttemptStore attempts() {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " has no attempt store");
+  }
+
+  /**
+   * Writes one batch of the delivery ledger, in order (a later state of the same delivery wins):
+   * each update's delivery as by {@link DeliveryStore#upsertAll}, its attempt as by
+   * {@link AttemptStore#appendAll}. Reads afterwards are the same as after those two calls. This
+   * default makes exactly those two calls; a backend may instead write the batch in one transaction
+   * and store the common case (delivered at the first attempt) more compactly.
+   *
+   * @param relaxed when true the batch must survive a crash of the process once this returns, but
+   *     may be lost with a power cut (a backend may skip its disk flush): for records the server
+   *     does not depend on, such as successful attempts. When false: durable as every mutating call.
+   */
+  default void recordDeliveries(List<DeliveryUpdate> updates, boolean relaxed) {
+    List<Delivery> ds = new ArrayList<>(updates.size());
+    List<Attempt> as = new ArrayList<>(updates.size());
+    for (DeliveryUpdate u : updates) {
+      if (u.delivery() != null) ds.add(u.delivery());
+      if (u.attempt() != null) as.add(u.attempt());
+    }
+    if (!ds.isEmpty()) deliveries().upsertAll(ds);
+    if (!as.isEmpty()) attempts().appendAll(as);
   }
 
   /** Business rules (versioned) and the revision nodes poll to pick up changes. */

@@ -133,4 +133,96 @@ public abstract class DeliveryStoresContract {
     assertThat(store.attempts().forEvent("evt_1")).containsExactly(a1, b1, a2);
     assertThat(store.attempts().forEvent("evt_x")).isEmpty();
   }
+
+  private static Delivery delivered(String id, String eventId, String endpointId, Instant created) {
+    return new Delivery(id, eventId, endpointId, "order.created", DeliveryStatus.DELIVERED, 1, null, 200, null, null, created,
+        created.plusMillis(7));
+  }
+
+  private static Attempt success(String attemptId, Delivery d) {
+    return new Attempt(attemptId, d.id(), d.eventId(), d.endpointId(), 1, d.createdAt().plusMillis(1), 6, 200, null, "ok");
+  }
+
+  private static DeliveryUpdate update(Delivery d, Attempt a) {
+    return new DeliveryUpdate(d, a);
+  }
+
+  @Test
+  void recordedFirstAttemptSuccessesReadAsADeliveryWithItsAttempt() {
+    Delivery d = delivered("msg_1", "evt_1", "ep_1", T0);
+    Attempt a = success("att_1", d);
+    Delivery other = delivery("msg_2", "ep_2", DeliveryStatus.FAILED, T0.plusSeconds(1), null);
+    Attempt otherAttempt = new Attempt("att_2", "msg_2", "evt_msg_2", "ep_2", 1, T0.plusSeconds(1), 9, 500, "http", "no");
+    store.recordDeliveries(List.of(update(d, a), update(other, otherAttempt)), true);
+
+    assertThat(store.deliveries().find("msg_1").orElseThrow()).usingRecursiveComparison().isEqualTo(d);
+    assertThat(store.deliveries().byEvent("evt_1")).singleElement().usingRecursiveComparison().isEqualTo(d);
+    assertThat(store.attempts().forDelivery("msg_1")).containsExactly(a);
+    assertThat(store.attempts().forEvent("evt_1")).containsExactly(a);
+    assertThat(store.attempts().forDelivery("msg_2")).containsExactly(otherAttempt);
+    assertThat(store.deliveries().list(null, null, null, 10).items()).extracting(Delivery::id).containsExactly("msg_2", "msg_1");
+    assertThat(store.deliveries().list("ep_1", DeliveryStatus.DELIVERED, null, 10).items()).extracting(Delivery::id)
+        .containsExactly("msg_1");
+    assertThat(store.deliveries().list(null, DeliveryStatus.FAILED, null, 10).items()).extracting(Delivery::id)
+        .containsExactly("msg_2");
+    assertThat(store.deliveries().due(T0.plusSeconds(100), Set.of(), 10)).isEmpty();
+    assertThat(store.deliveries().countScheduled()).isZero();
+  }
+
+  @Test
+  void theLatestRecordedStateOfADeliveryWinsAndEveryAttemptStays() {
+    // a retrying pair, then delivered at the first attempt of a replay: delivered, no longer due
+    Delivery retrying = delivery("msg_1", "ep_1", DeliveryStatus.RETRYING, T0, T0.plusSeconds(5));
+    Attempt failed = new Attempt("att_f", "msg_1", "evt_msg_1", "ep_1", 1, T0, 3, 500, "http", "oops");
+    store.recordDeliveries(List.of(update(retrying, failed)), false);
+    Delivery replayed = delivered("msg_1", "evt_msg_1", "ep_1", T0.plusSeconds(10));
+    Attempt ok = success("att_ok", replayed);
+    store.recordDeliveries(List.of(update(replayed, ok)), true);
+    assertThat(store.deliveries().find("msg_1").orElseThrow()).usingRecursiveComparison().isEqualTo(replayed);
+    assertThat(store.deliveries().countScheduled()).isZero();
+    assertThat(store.attempts().forDelivery("msg_1")).containsExactly(failed, ok);
+
+    // delivered again (a redelivery after a crash): still one delivery, both attempts
+    Delivery again = delivered("msg_1", "evt_msg_1", "ep_1", T0.plusSeconds(20));
+    Attempt ok2 = success("att_ok2", again);
+    store.recordDeliveries(List.of(update(again, ok2)), true);
+    assertThat(store.deliveries().byEvent("evt_msg_1")).singleElement().usingRecursiveComparison().isEqualTo(again);
+    assertThat(store.deliveries().list(null, null, null, 10).items()).extracting(Delivery::id).containsExactly("msg_1");
+    assertThat(store.attempts().forEvent("evt_msg_1")).containsExactly(failed, ok, ok2);
+
+    // then failing in a later replay, within one batch with a spilled pair: retrying and due again
+    Delivery retryingAgain = delivery("msg_1", "ep_1", DeliveryStatus.RETRYING, T0.plusSeconds(30), T0.plusSeconds(35));
+    Attempt failed2 = new Attempt("att_f2", "msg_1", "evt_msg_1", "ep_1", 1, T0.plusSeconds(30), 3, 503, "http", null);
+    Delivery spilled = delivery("msg_2", "ep_1", DeliveryStatus.PENDING, T0.plusSeconds(30), T0.plusSeconds(31));
+    store.recordDeliveries(List.of(update(retryingAgain, failed2), update(spilled, null)), false);
+    assertThat(store.deliveries().find("msg_1").orElseThrow()).usingRecursiveComparison().isEqualTo(retryingAgain);
+    assertThat(store.deliveries().due(T0.plusSeconds(40), Set.of(), 10)).extracting(Delivery::id)
+        .containsExactly("msg_2", "msg_1");
+    assertThat(store.deliveries().list(null, DeliveryStatus.DELIVERED, null, 10).items()).isEmpty();
+    assertThat(store.attempts().forDelivery("msg_1")).containsExactly(failed, ok, ok2, failed2);
+  }
+
+  @Test
+  void listingPagesThroughCompactAndOtherDeliveriesAlikeNewestFirst() {
+    List<DeliveryUpdate> batch = new ArrayList<>();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      Instant created = T0.plusSeconds(i / 3); // three per second: ties are ordered by id
+      Delivery d = i % 2 == 0 ? delivered("msg_" + i, "evt_" + i, "ep_1", created)
+          : delivery("msg_" + i, "ep_1", DeliveryStatus.DELIVERED, created, null);
+      batch.add(update(d, i % 2 == 0 ? success("att_" + i, d) : null));
+      expected.add(0, "msg_" + i);
+    }
+    store.recordDeliveries(batch, true);
+    for (String endpoint : new String[] {null, "ep_1"}) {
+      List<String> seen = new ArrayList<>();
+      String cursor = null;
+      do {
+        DeliveryPage page = store.deliveries().list(endpoint, DeliveryStatus.DELIVERED, cursor, 2);
+        page.items().forEach(d -> seen.add(d.id()));
+        cursor = page.nextCursor();
+      } while (cursor != null);
+      assertThat(seen).containsExactlyElementsOf(expected);
+    }
+  }
 }

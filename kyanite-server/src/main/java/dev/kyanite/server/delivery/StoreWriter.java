@@ -2,6 +2,7 @@ package dev.kyanite.server.delivery;
 
 import dev.kyanite.core.store.Attempt;
 import dev.kyanite.core.store.Delivery;
+import dev.kyanite.core.store.DeliveryUpdate;
 import dev.kyanite.core.store.MetadataStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,15 +25,19 @@ import org.slf4j.LoggerFactory;
  *       is committed only after its pairs are durable, so nothing may be dropped here.</li>
  *   <li>{@link #ledger} writes (successful attempts) are best effort: queued up to a bound, written
  *       within about 100 ms, dropped (and counted) when the queue is full or the store fails. A
- *       crash loses at most the last batch of success records, never an event.</li>
+ *       crash loses at most the last batch of success records, never an event. A batch of only
+ *       such records is committed without waiting for the disk ({@code relaxed}): it survives a
+ *       process crash, and a power cut can lose only success records, whose pairs were delivered.</li>
  * </ul>
- * Items are written in the order they were queued, so a later state of a delivery wins.
+ * A batch is one {@link MetadataStore#recordDeliveries} call (one transaction on SQLite). Items are
+ * written in the order they were queued, so a later state of a delivery wins.
  */
 final class StoreWriter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StoreWriter.class);
   private static final int MAX_BATCH = 5_000;
   private static final long LINGER_NANOS = 100_000_000L;
 
+  /** A delivery state and/or an attempt; {@code done} is null for best-effort ledger items. */
   private record Item(Delivery delivery, Attempt attempt, CompletableFuture<Void> done) {}
 
   private final MetadataStore store;
@@ -123,18 +128,17 @@ final class StoreWriter implements AutoCloseable {
   }
 
   private void write(List<Item> batch) throws InterruptedException {
-    List<Delivery> deliveries = new ArrayList<>(batch.size());
-    List<Attempt> attempts = new ArrayList<>(batch.size());
+    List<DeliveryUpdate> updates = new ArrayList<>(batch.size());
     int ledgerItems = 0;
     for (Item i : batch) {
-      if (i.delivery != null) deliveries.add(i.delivery);
-      if (i.attempt != null) attempts.add(i.attempt);
+      updates.add(new DeliveryUpdate(i.delivery, i.attempt));
       if (i.done == null) ledgerItems++;
     }
+    // success records alone need not survive a power cut (see the class comment): no fsync for them
+    boolean relaxed = ledgerItems == batch.size();
     for (long backoff = 50; ; backoff = Math.min(backoff * 2, 5_000)) {
       try {
-        if (!deliveries.isEmpty()) store.deliveries().upsertAll(deliveries);
-        if (!attempts.isEmpty()) store.attempts().appendAll(attempts);
+        store.recordDeliveries(updates, relaxed);
         break;
       } catch (RuntimeException e) {
         if (ledgerItems == batch.size()) {

@@ -9,12 +9,20 @@ import dev.kyanite.core.store.Attempt;
 import dev.kyanite.core.store.AttemptStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@link AttemptStore} on table {@code attempts} (migration V4): batched appends, reads oldest first. */
+/**
+ * {@link AttemptStore} on table {@code attempts} (migration V4) plus the attempt inside each compact
+ * {@code delivered} row (V6): batched appends, reads oldest first over both in one statement.
+ */
 final class SqliteAttemptStore implements AttemptStore {
   private static final String COLS = "id, delivery_id, event_id, endpoint_id, attempt, at, duration_ms, status, error, response_body";
+  /** The attempt of a {@code delivered} row as an {@code attempts} row (same columns and order as {@link #COLS}). */
+  private static final String COMPACT_AS_ATTEMPT = "SELECT attempt_id AS id, id AS delivery_id, event_id, endpoint_id, "
+      + "1 AS attempt, at, duration_ms, status, NULL AS error, response_body FROM delivered";
+  static final String INSERT = "INSERT INTO attempts(" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?)";
   private final SqliteDatabase db;
 
   SqliteAttemptStore(SqliteDatabase db) {
@@ -25,40 +33,47 @@ final class SqliteAttemptStore implements AttemptStore {
   public void appendAll(List<Attempt> attempts) {
     if (attempts.isEmpty()) return;
     db.write(c -> {
-      try (PreparedStatement p = c.prepareStatement("INSERT INTO attempts(" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?)")) {
-        for (Attempt a : attempts) {
-          p.setString(1, a.id());
-          p.setString(2, a.deliveryId());
-          p.setString(3, a.eventId());
-          p.setString(4, a.endpointId());
-          p.setInt(5, a.attempt());
-          setInstant(p, 6, a.at());
-          p.setLong(7, a.durationMs());
-          setInt(p, 8, a.status());
-          p.setString(9, a.error());
-          p.setString(10, a.responseBody());
-          p.addBatch();
-        }
+      try (PreparedStatement p = c.prepareStatement(INSERT)) {
+        for (Attempt a : attempts) bind(p, a);
         p.executeBatch();
       }
       return null;
     });
   }
 
+  /** Binds {@code a} to {@link #INSERT} and adds it to the statement's batch. */
+  static void bind(PreparedStatement p, Attempt a) throws SQLException {
+    p.setString(1, a.id());
+    p.setString(2, a.deliveryId());
+    p.setString(3, a.eventId());
+    p.setString(4, a.endpointId());
+    p.setInt(5, a.attempt());
+    setInstant(p, 6, a.at());
+    p.setLong(7, a.durationMs());
+    setInt(p, 8, a.status());
+    p.setString(9, a.error());
+    p.setString(10, a.responseBody());
+    p.addBatch();
+  }
+
   @Override
   public List<Attempt> forDelivery(String deliveryId) {
-    return query("SELECT " + COLS + " FROM attempts WHERE delivery_id = ? ORDER BY at, attempt", deliveryId);
+    return query("SELECT " + COLS + " FROM attempts WHERE delivery_id = ? UNION ALL " + COMPACT_AS_ATTEMPT
+        + " WHERE id = ? ORDER BY at, attempt", deliveryId);
   }
 
   @Override
   public List<Attempt> forEvent(String eventId) {
-    return query("SELECT " + COLS + " FROM attempts WHERE event_id = ? ORDER BY at, attempt", eventId);
+    return query("SELECT " + COLS + " FROM attempts WHERE event_id = ? UNION ALL " + COMPACT_AS_ATTEMPT
+        + " WHERE event_id = ? ORDER BY at, attempt", eventId);
   }
 
+  /** Runs {@code sql}, whose two parameters both take {@code arg}. */
   private List<Attempt> query(String sql, String arg) {
     return db.read(c -> {
       try (PreparedStatement p = c.prepareStatement(sql)) {
         p.setString(1, arg);
+        p.setString(2, arg);
         List<Attempt> out = new ArrayList<>();
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {

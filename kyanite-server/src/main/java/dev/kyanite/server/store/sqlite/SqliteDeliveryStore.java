@@ -21,12 +21,20 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@link DeliveryStore} on table {@code deliveries} (migration V4). {@link #upsertAll} is one
- * transaction with a batched statement; {@link #due} walks the partial index of scheduled rows.
+ * {@link DeliveryStore} on table {@code deliveries} (migration V4) and the compact rows of
+ * first-attempt successes in {@code delivered} (V6, written by {@link SqliteDeliveryLedger}); the
+ * two never hold the same id (V6 triggers), and reads that may meet either table ask both in one
+ * statement, so they see one consistent snapshot. {@link #upsertAll} is one transaction with a
+ * batched statement; {@link #due} walks the partial index of scheduled rows (never in {@code delivered}).
  */
 final class SqliteDeliveryStore implements DeliveryStore {
   private static final String COLS = "id, event_id, endpoint_id, event_type, status, attempts, next_attempt_at, "
       + "last_status, last_error, payload, created_at, updated_at";
+  /** A {@code delivered} row as a {@code deliveries} row (same columns, same order as {@link #COLS}). */
+  private static final String COMPACT_AS_DELIVERY = "SELECT id, event_id, endpoint_id, event_type, 'delivered' AS status, "
+      + "1 AS attempts, NULL AS next_attempt_at, status AS last_status, NULL AS last_error, NULL AS payload, created_at, "
+      + "updated_at FROM delivered";
+  static final String UPSERT = "INSERT OR REPLACE INTO deliveries(" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
   private final SqliteDatabase db;
 
   SqliteDeliveryStore(SqliteDatabase db) {
@@ -37,31 +45,35 @@ final class SqliteDeliveryStore implements DeliveryStore {
   public void upsertAll(List<Delivery> deliveries) {
     if (deliveries.isEmpty()) return;
     db.write(c -> {
-      try (PreparedStatement p = c.prepareStatement("INSERT OR REPLACE INTO deliveries(" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")) {
-        for (Delivery d : deliveries) {
-          p.setString(1, d.id());
-          p.setString(2, d.eventId());
-          p.setString(3, d.endpointId());
-          p.setString(4, d.eventType());
-          p.setString(5, d.status().wireName());
-          p.setInt(6, d.attempts());
-          setInstant(p, 7, d.nextAttemptAt());
-          setInt(p, 8, d.lastStatus());
-          p.setString(9, d.lastError());
-          p.setBytes(10, d.payload());
-          setInstant(p, 11, d.createdAt());
-          setInstant(p, 12, d.updatedAt());
-          p.addBatch();
-        }
+      try (PreparedStatement p = c.prepareStatement(UPSERT)) {
+        for (Delivery d : deliveries) bind(p, d);
         p.executeBatch();
       }
       return null;
     });
   }
 
+  /** Binds {@code d} to {@link #UPSERT} and adds it to the statement's batch. */
+  static void bind(PreparedStatement p, Delivery d) throws SQLException {
+    p.setString(1, d.id());
+    p.setString(2, d.eventId());
+    p.setString(3, d.endpointId());
+    p.setString(4, d.eventType());
+    p.setString(5, d.status().wireName());
+    p.setInt(6, d.attempts());
+    setInstant(p, 7, d.nextAttemptAt());
+    setInt(p, 8, d.lastStatus());
+    p.setString(9, d.lastError());
+    p.setBytes(10, d.payload());
+    setInstant(p, 11, d.createdAt());
+    setInstant(p, 12, d.updatedAt());
+    p.addBatch();
+  }
+
   @Override
   public Optional<Delivery> find(String id) {
-    List<Delivery> l = query("SELECT " + COLS + " FROM deliveries WHERE id = ?", id);
+    List<Delivery> l = query("SELECT " + COLS + " FROM deliveries WHERE id = ? UNION ALL " + COMPACT_AS_DELIVERY
+        + " WHERE id = ?", id, id);
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
   }
 
@@ -82,27 +94,27 @@ final class SqliteDeliveryStore implements DeliveryStore {
 
   @Override
   public List<Delivery> byEvent(String eventId) {
-    return query("SELECT " + COLS + " FROM deliveries WHERE event_id = ? ORDER BY endpoint_id", eventId);
+    return query("SELECT " + COLS + " FROM deliveries WHERE event_id = ? UNION ALL " + COMPACT_AS_DELIVERY
+        + " WHERE event_id = ? ORDER BY endpoint_id", eventId, eventId);
   }
 
+  /**
+   * Newest first: a merge of the two tables' index scans in one statement ({@code delivered} holds
+   * only delivered rows, so a filter on another status leaves it out).
+   */
   @Override
   public DeliveryPage list(String endpointId, DeliveryStatus status, String cursor, int limit) {
-    StringBuilder sql = new StringBuilder("SELECT " + COLS + " FROM deliveries WHERE 1 = 1");
+    DeliveryCursor after = cursor == null ? null : DeliveryCursor.decode(cursor);
     List<Object> args = new ArrayList<>();
-    if (endpointId != null) {
-      sql.append(" AND endpoint_id = ?");
-      args.add(endpointId);
-    }
+    StringBuilder sql = new StringBuilder("SELECT " + COLS + " FROM deliveries WHERE 1 = 1");
     if (status != null) {
       sql.append(" AND status = ?");
       args.add(status.wireName());
     }
-    if (cursor != null) {
-      DeliveryCursor after = DeliveryCursor.decode(cursor);
-      sql.append(" AND (created_at < ? OR (created_at = ? AND id < ?))");
-      args.add(after.createdAtNanos());
-      args.add(after.createdAtNanos());
-      args.add(after.id());
+    filter(sql, args, endpointId, after);
+    if (status == null || status == DeliveryStatus.DELIVERED) {
+      sql.append(" UNION ALL ").append(COMPACT_AS_DELIVERY).append(" WHERE 1 = 1");
+      filter(sql, args, endpointId, after);
     }
     sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
     args.add(limit + 1);
@@ -110,6 +122,18 @@ final class SqliteDeliveryStore implements DeliveryStore {
     if (items.size() <= limit) return new DeliveryPage(items, null);
     List<Delivery> page = List.copyOf(items.subList(0, limit));
     return new DeliveryPage(page, DeliveryCursor.encode(page.get(limit - 1)));
+  }
+
+  private static void filter(StringBuilder sql, List<Object> args, String endpointId, DeliveryCursor after) {
+    if (endpointId != null) {
+      sql.append(" AND endpoint_id = ?");
+      args.add(endpointId);
+    }
+    if (after != null) {
+      sql.append(" AND (created_at, id) < (?, ?)");
+      args.add(after.createdAtNanos());
+      args.add(after.id());
+    }
   }
 
   @Override

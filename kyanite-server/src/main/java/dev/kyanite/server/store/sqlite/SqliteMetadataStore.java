@@ -3,6 +3,7 @@ package dev.kyanite.server.store.sqlite;
 import dev.kyanite.core.Health;
 import dev.kyanite.core.store.AttemptStore;
 import dev.kyanite.core.store.DeliveryStore;
+import dev.kyanite.core.store.DeliveryUpdate;
 import dev.kyanite.core.store.EndpointStore;
 import dev.kyanite.core.store.EventIndexStore;
 import dev.kyanite.core.store.KeyStore;
@@ -12,6 +13,7 @@ import dev.kyanite.core.store.RuleStore;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -30,6 +32,7 @@ public final class SqliteMetadataStore implements MetadataStore {
   private final SqliteEndpointStore endpoints;
   private final SqliteDeliveryStore deliveries;
   private final SqliteAttemptStore attempts;
+  private final SqliteDeliveryLedger ledger;
 
   private SqliteMetadataStore(SqliteDatabase db) {
     this.db = db;
@@ -41,6 +44,7 @@ public final class SqliteMetadataStore implements MetadataStore {
     this.endpoints = new SqliteEndpointStore(db);
     this.deliveries = new SqliteDeliveryStore(db);
     this.attempts = new SqliteAttemptStore(db);
+    this.ledger = new SqliteDeliveryLedger(db);
   }
 
   /** Opens (creating if needed) and migrates the database file. */
@@ -102,6 +106,12 @@ public final class SqliteMetadataStore implements MetadataStore {
   @Override
   public AttemptStore attempts() {
     return attempts;
+  }
+
+  /** One transaction per batch; first-attempt successes as one compact row each (see {@link SqliteDeliveryLedger}). */
+  @Override
+  public void recordDeliveries(List<DeliveryUpdate> updates, boolean relaxed) {
+    ledger.record(updates, relaxed);
   }
 
   @Override
