@@ -58,22 +58,22 @@ final class SqliteAttemptStore implements AttemptStore {
 
   @Override
   public List<Attempt> forDelivery(String deliveryId) {
-    return query("SELECT " + COLS + " FROM attempts WHERE delivery_id = ? UNION ALL " + COMPACT_AS_ATTEMPT
-        + " WHERE id = ? ORDER BY at, attempt", deliveryId);
+    return query("SELECT " + COLS + " FROM attempts WHERE delivery_id = ?1 UNION ALL "
+        + SqliteDeliveryLedger.byId(COMPACT_AS_ATTEMPT) + " ORDER BY at, attempt", deliveryId, SqliteDeliveryLedger.idKey(deliveryId));
   }
 
   @Override
   public List<Attempt> forEvent(String eventId) {
-    return query("SELECT " + COLS + " FROM attempts WHERE event_id = ? UNION ALL " + COMPACT_AS_ATTEMPT
-        + " WHERE event_id = ? ORDER BY at, attempt", eventId);
+    return query("SELECT " + COLS + " FROM attempts WHERE event_id = ?1 UNION ALL " + COMPACT_AS_ATTEMPT
+        + " WHERE event_id = ?1 ORDER BY at, attempt", eventId, null);
   }
 
-  /** Runs {@code sql}, whose two parameters both take {@code arg}. */
-  private List<Attempt> query(String sql, String arg) {
+  /** Runs {@code sql} with {@code ?1} = {@code arg} and, when not null, {@code ?2} = {@code key}. */
+  private List<Attempt> query(String sql, String arg, Long key) {
     return db.read(c -> {
       try (PreparedStatement p = c.prepareStatement(sql)) {
         p.setString(1, arg);
-        p.setString(2, arg);
+        if (key != null) p.setLong(2, key);
         List<Attempt> out = new ArrayList<>();
         try (ResultSet rs = p.executeQuery()) {
           while (rs.next()) {

@@ -10,6 +10,7 @@ import dev.kyanite.core.store.DeliveryUpdate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Objects;
 
@@ -17,14 +18,36 @@ import java.util.Objects;
  * Writes delivery-ledger batches ({@code MetadataStore.recordDeliveries}) in one transaction. A
  * delivery that succeeded at its first attempt becomes one row of table {@code delivered}
  * (migration V6) holding the delivery and its attempt; everything else goes to {@code deliveries}
- * and {@code attempts} as before. The V6 triggers keep one state per webhook-id across the two
- * tables; {@link SqliteDeliveryStore} and {@link SqliteAttemptStore} read both, so callers cannot
- * tell where a pair is kept.
+ * and {@code attempts} as before. The V6 triggers keep one state per (event, endpoint) pair — that
+ * is, per webhook-id — across the two tables; {@link SqliteDeliveryStore} and
+ * {@link SqliteAttemptStore} read both, so callers cannot tell where a pair is kept. The webhook-id
+ * index of the compact rows is maintained here in bulk (see {@link #MERGE_ROWS}).
  */
 final class SqliteDeliveryLedger {
-  static final String COMPACT_COLS = "created_at, id, event_id, endpoint_id, event_type, updated_at, attempt_id, at, "
+  static final String COMPACT_COLS = "created_at, id, id_key, event_id, endpoint_id, event_type, updated_at, attempt_id, at, "
       + "duration_ms, status, response_body";
+  /**
+   * Compact rows whose webhook-id is looked up by scanning rather than through {@code delivered_ids}
+   * are merged into it once there are this many (or after {@link #MERGE_AFTER_NANOS}): that bounds the
+   * scan of {@code GET /v1/deliveries/{id}} to a few milliseconds, while one sorted bulk insert
+   * touches each index page once instead of once per row.
+   */
+  static final int MERGE_ROWS = 20_000;
+  static final long MERGE_AFTER_NANOS = 10_000_000_000L;
+  /**
+   * {@code select} (a query on {@code delivered} without WHERE) restricted to the rows whose
+   * {@code id = ?1}, where {@code ?2} is {@link #idKey} of that id: through {@code delivered_ids},
+   * plus the unmerged tail above its watermark (disjoint, so no row comes twice).
+   */
+  static String byId(String select) {
+    return select + " WHERE seq IN (SELECT seq FROM delivered_ids WHERE id_key = ?2) AND id = ?1 UNION ALL " + select
+        + " WHERE seq > (SELECT merged_seq FROM delivered_ids_state) AND id = ?1";
+  }
+
   private final SqliteDatabase db;
+  /** Compact rows written since the last merge (1 at start: a tail left by the previous run gets merged). */
+  private int unmerged = 1;
+  private long lastMerge = System.nanoTime();
 
   SqliteDeliveryLedger(SqliteDatabase db) {
     this.db = db;
@@ -41,24 +64,57 @@ final class SqliteDeliveryLedger {
         && d.id().equals(a.deliveryId()) && d.eventId().equals(a.eventId()) && d.endpointId().equals(a.endpointId());
   }
 
-  /** Writes the batch in order, in one transaction; {@code relaxed} skips the commit's fsync. */
-  void record(List<DeliveryUpdate> updates, boolean relaxed) {
+  /**
+   * Writes the batch in order, in one transaction (with the id-index merge when due); {@code relaxed}
+   * skips the commit's fsync. Synchronized: the merge bookkeeping is per store.
+   */
+  synchronized void record(List<DeliveryUpdate> updates, boolean relaxed) {
     if (updates.isEmpty()) return;
-    SqlWork<Void> work = c -> {
-      write(c, updates);
-      return null;
+    SqlWork<Integer> work = c -> {
+      int compact = write(c, updates);
+      long now = System.nanoTime();
+      if (unmerged + compact >= MERGE_ROWS || (unmerged + compact > 0 && now - lastMerge >= MERGE_AFTER_NANOS)) {
+        mergeIds(c);
+        return -1;
+      }
+      return compact;
     };
-    if (relaxed) db.writeRelaxed(work);
-    else db.write(work);
+    int compact = relaxed ? db.writeRelaxed(work) : db.write(work);
+    if (compact < 0) {
+      unmerged = 0;
+      lastMerge = System.nanoTime();
+    } else {
+      unmerged += compact;
+    }
+  }
+
+  /** Adds the tail's webhook-ids to {@code delivered_ids} in key order and moves the watermark past them. */
+  private static void mergeIds(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.executeUpdate("INSERT INTO delivered_ids(id_key, seq) SELECT id_key, seq FROM delivered "
+          + "WHERE seq > (SELECT merged_seq FROM delivered_ids_state) ORDER BY id_key, seq");
+      s.executeUpdate("UPDATE delivered_ids_state SET merged_seq = (SELECT COALESCE(MAX(seq), 0) FROM delivered)");
+    }
+  }
+
+  /**
+   * The {@code id_key} of a webhook-id: a stable 64-bit polynomial hash (not {@link String#hashCode},
+   * whose 32 bits would collide far more often; collisions only cost a row read, reads compare ids).
+   */
+  static long idKey(String id) {
+    long h = 1125899906842597L;
+    for (int i = 0; i < id.length(); i++) h = 31 * h + id.charAt(i);
+    return h;
   }
 
   /**
    * Consecutive rows of the same kind go out as one JDBC batch; a change of kind flushes the
    * previous batch first, so the statements run in the order of the updates (triggers depend on it).
    */
-  static void write(Connection c, List<DeliveryUpdate> updates) throws SQLException {
-    try (PreparedStatement compact = c.prepareStatement("INSERT OR REPLACE INTO delivered(" + COMPACT_COLS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+  private static int write(Connection c, List<DeliveryUpdate> updates) throws SQLException {
+    int compactRows = 0;
+    try (PreparedStatement compact = c.prepareStatement("INSERT INTO delivered(" + COMPACT_COLS
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
          PreparedStatement delivery = c.prepareStatement(SqliteDeliveryStore.UPSERT);
          PreparedStatement attempt = c.prepareStatement(SqliteAttemptStore.INSERT)) {
       PreparedStatement open = null;
@@ -68,6 +124,7 @@ final class SqliteDeliveryLedger {
         if (d != null && a != null && compactable(d, a)) {
           open = switchTo(open, compact);
           bindCompact(compact, d, a);
+          compactRows++;
           continue;
         }
         if (d != null) {
@@ -81,6 +138,7 @@ final class SqliteDeliveryLedger {
       }
       if (open != null) open.executeBatch();
     }
+    return compactRows;
   }
 
   /** Flushes {@code open} when the next row needs another statement; the caller binds and adds next. */
@@ -92,15 +150,16 @@ final class SqliteDeliveryLedger {
   private static void bindCompact(PreparedStatement p, Delivery d, Attempt a) throws SQLException {
     setInstant(p, 1, d.createdAt());
     p.setString(2, d.id());
-    p.setString(3, d.eventId());
-    p.setString(4, d.endpointId());
-    p.setString(5, d.eventType());
-    setInstant(p, 6, d.updatedAt());
-    p.setString(7, a.id());
-    setInstant(p, 8, a.at());
-    p.setLong(9, a.durationMs());
-    setInt(p, 10, Objects.requireNonNull(a.status()));
-    p.setString(11, a.responseBody());
+    p.setLong(3, idKey(d.id()));
+    p.setString(4, d.eventId());
+    p.setString(5, d.endpointId());
+    p.setString(6, d.eventType());
+    setInstant(p, 7, d.updatedAt());
+    p.setString(8, a.id());
+    setInstant(p, 9, a.at());
+    p.setLong(10, a.durationMs());
+    setInt(p, 11, Objects.requireNonNull(a.status()));
+    p.setString(12, a.responseBody());
     p.addBatch();
   }
 }

@@ -72,8 +72,8 @@ final class SqliteDeliveryStore implements DeliveryStore {
 
   @Override
   public Optional<Delivery> find(String id) {
-    List<Delivery> l = query("SELECT " + COLS + " FROM deliveries WHERE id = ? UNION ALL " + COMPACT_AS_DELIVERY
-        + " WHERE id = ?", id, id);
+    List<Delivery> l = query("SELECT " + COLS + " FROM deliveries WHERE id = ?1 UNION ALL "
+        + SqliteDeliveryLedger.byId(COMPACT_AS_DELIVERY), id, SqliteDeliveryLedger.idKey(id));
     return l.isEmpty() ? Optional.empty() : Optional.of(l.get(0));
   }
 
