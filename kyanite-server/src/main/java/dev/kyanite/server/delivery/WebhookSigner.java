@@ -7,6 +7,8 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -21,13 +23,13 @@ import javax.crypto.spec.SecretKeySpec;
 public final class WebhookSigner {
   public static final String SECRET_PREFIX = "whsec_";
   private static final int SECRET_BYTES = 32;
-  private static final ThreadLocal<Mac> MAC = ThreadLocal.withInitial(() -> {
-    try {
-      return Mac.getInstance("HmacSHA256");
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
-  });
+  /**
+   * Per thread, a Mac already initialised with each key in use: {@code init} (key schedule, inner and
+   * outer pads) cost as much as signing a small body, and the same few keys sign every request. Keyed
+   * by array identity (arrays do not override equals), weakly, so a rotated-out key's entry goes
+   * with its array; callers keep one array per key ({@code EndpointChannel} caches them).
+   */
+  private static final ThreadLocal<Map<byte[], Mac>> MACS = ThreadLocal.withInitial(WeakHashMap::new);
 
   private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
     try {
@@ -56,15 +58,21 @@ public final class WebhookSigner {
 
   /** {@code v1,<base64 HMAC-SHA256>} of {@code id.timestamp.body} under one key. */
   public static String sign(byte[] key, String msgId, long timestampSeconds, byte[] body) {
-    Mac mac = MAC.get();
-    try {
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    Mac mac = MACS.get().computeIfAbsent(key, WebhookSigner::newMac);
+    // doFinal below leaves the Mac reset and still keyed, ready for the next message
     mac.update((msgId + "." + timestampSeconds + ".").getBytes(StandardCharsets.UTF_8));
     mac.update(body);
     return "v1," + Base64.getEncoder().encodeToString(mac.doFinal());
+  }
+
+  private static Mac newMac(byte[] key) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      return mac;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The {@code webhook-signature} header value: one signature per key, space-separated. */
