@@ -108,7 +108,11 @@ public final class BareServer implements Callable<Integer> {
 
     @Override
     public Future<?> start() {
-      server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+      // the same pipeline options as kyanite's listener where they cost per request (no WebSocket
+      // extension handler), so that the baseline is not slower for a reason kyanite avoids
+      server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+              .setPerMessageWebSocketCompressionSupported(false).setPerFrameWebSocketCompressionSupported(false)
+              .setTcpNoDelay(true))
           .requestHandler(this::handle);
       return server.listen();
     }

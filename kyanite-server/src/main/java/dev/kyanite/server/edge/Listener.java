@@ -29,6 +29,10 @@ public final class Listener {
         .setIdleTimeoutUnit(TimeUnit.SECONDS)
         .setHttp2ClearTextEnabled(true)
         .setCompressionSupported(false)
+        // no WebSocket routes: without these Vert.x puts a WebSocket extension handler in every
+        // connection's pipeline, which looks at every request and response
+        .setPerMessageWebSocketCompressionSupported(false)
+        .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
     Path cert = config.get(ServerKeys.TLS_CERT);
     Path key = config.get(ServerKeys.TLS_KEY);
