@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kyanite.server.ChildServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -28,8 +29,8 @@ final class Api {
     this.key = key;
   }
 
-  static Api admin(ServerProcess s) {
-    return new Api(s.port(), ServerProcess.ADMIN_KEY);
+  static Api admin(ChildServer s) {
+    return new Api(s.port(), s.adminKey());
   }
 
   Api withKey(String otherKey) {

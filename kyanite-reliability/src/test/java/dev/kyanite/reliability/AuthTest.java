@@ -3,6 +3,7 @@ package dev.kyanite.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.kyanite.server.ChildServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class AuthTest {
 
   @Test
   void everyRouteRefusesMissingRevokedAndUnderScopedKeys() throws Exception {
-    try (ServerProcess server = new ServerProcess("auth", dir)) {
+    try (ChildServer server = Suite.server("auth", dir)) {
       server.start();
       Api admin = Api.admin(server);
       String[] reader = admin.createKey("reader", "events:read");

@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyanite.server.ChildServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +32,9 @@ class CrashLoopTest {
     int kills = Suite.pick(5, 20);
     Random rnd = new Random();
     try (WebhookReceiver receiver = new WebhookReceiver();
-        ServerProcess server = new ServerProcess("crash-loop", dir)) {
+        ChildServer server = Suite.server("crash-loop", dir)) {
       server.start();
-      boolean delivery = ServerProcess.deliveryAvailable();
+      boolean delivery = Suite.deliveryAvailable();
       if (delivery) Api.admin(server).createEndpoint(receiver.url());
       EventWriter writer = new EventWriter(Api.admin(server), Suite.pick(2, 3), "crash").start();
       for (int k = 0; k < kills; k++) {

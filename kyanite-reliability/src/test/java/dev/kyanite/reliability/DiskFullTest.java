@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyanite.server.ChildServer;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,7 @@ class DiskFullTest {
     Files.createDirectories(data);
     boolean tmpfs = mount(data);
     Path ballast = data.resolve("ballast");
-    try (ServerProcess server = new ServerProcess("disk-full", data)) {
+    try (ChildServer server = Suite.server("disk-full", data)) {
       if (tmpfs) {
         Files.write(ballast, new byte[3 << 20]);
         server.set("readiness.min-free-disk", "512KiB").set("log.segment-bytes", "256KiB");

@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyanite.server.ChildServer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,11 +28,11 @@ class HostileInputTest {
   @Test
   void hostileRequestsNeverGet5xxNorCrashTheServer() throws Exception {
     int randomCases = Suite.pick(1_500, 5_000);
-    try (ServerProcess server = new ServerProcess("hostile-input", dir).heap("96m")) {
+    try (ChildServer server = Suite.server("hostile-input", dir).heap("96m")) {
       server.set("http.max-header-size", "8KiB").set("ingest.max-request-bytes", "1MiB");
       server.start();
       Api api = Api.admin(server);
-      HostileCorpus corpus = new HostileCorpus(ServerProcess.ADMIN_KEY);
+      HostileCorpus corpus = new HostileCorpus(Suite.ADMIN_KEY);
       List<String> bad = new ArrayList<>();
       Map<Integer, Integer> statuses = new LinkedHashMap<>();
       int sent = 0;
@@ -54,7 +55,7 @@ class HostileInputTest {
     }
   }
 
-  private static void judge(ServerProcess server, HostileCorpus.Case c, List<String> bad, Map<Integer, Integer> statuses) {
+  private static void judge(ChildServer server, HostileCorpus.Case c, List<String> bad, Map<Integer, Integer> statuses) {
     RawHttp.Response r;
     try {
       r = RawHttp.exchange(server.port(), c.raw(), 15_000);

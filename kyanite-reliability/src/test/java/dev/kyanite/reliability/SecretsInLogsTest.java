@@ -29,8 +29,8 @@ class SecretsInLogsTest {
     List<String> found = new ArrayList<>();
     long bytes = 0;
     int files = 0;
-    if (Files.isDirectory(ServerProcess.LOG_DIR)) {
-      try (Stream<Path> logs = Files.list(ServerProcess.LOG_DIR)) {
+    if (Files.isDirectory(Suite.LOG_DIR)) {
+      try (Stream<Path> logs = Files.list(Suite.LOG_DIR)) {
         for (Path f : logs.sorted().toList()) {
           String text = Files.readString(f, StandardCharsets.ISO_8859_1);
           bytes += text.length();
@@ -45,6 +45,6 @@ class SecretsInLogsTest {
     System.out.printf("secrets scan: %d log files, %d bytes, %d findings%n", files, bytes, found.size());
     assertThat(found).as("secrets in server logs (shown cut)").isEmpty();
     // run alone (-Dtest=SecretsInLogsTest) there is nothing to scan: say so rather than pass silently
-    assumeTrue(files > 0, "no server logs under " + ServerProcess.LOG_DIR + ": run it with the other scenarios");
+    assumeTrue(files > 0, "no server logs under " + Suite.LOG_DIR + ": run it with the other scenarios");
   }
 }

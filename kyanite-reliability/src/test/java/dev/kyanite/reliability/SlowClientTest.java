@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyanite.server.ChildServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -35,7 +36,7 @@ class SlowClientTest {
   @Test
   void abusiveClientsAreClosedAfterTheirTimeoutsWhileOthersAreServed() throws Exception {
     int idleCount = 2_000;
-    try (ServerProcess server = new ServerProcess("slow-clients", dir)) {
+    try (ChildServer server = Suite.server("slow-clients", dir)) {
       server.set("http.idle-timeout", IDLE_S + "s").set("http.header-timeout", HEADER_S + "s").set("http.body-timeout", BODY_S + "s");
       server.start();
       int port = server.port();
@@ -49,7 +50,7 @@ class SlowClientTest {
         for (int i = 0; i < idleCount; i++) idle.add(keptAlive(port)); // one request answered, then silence
         for (int i = 0; i < 20; i++) loris.add(open(port, "GET /v1/keys HTTP/1.1\r\nHost: x\r\n"));
         for (int i = 0; i < 20; i++) {
-          uploads.add(open(port, "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + ServerProcess.ADMIN_KEY
+          uploads.add(open(port, "POST /v1/events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Suite.ADMIN_KEY
               + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"));
         }
         String pipelined = ("GET /openapi.json HTTP/1.1\r\nHost: x\r\n\r\n").repeat(500);

@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyanite.server.ChildServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,12 +39,12 @@ class SoakTest {
   void halfLoadStaysFlatAndRetentionDeletesOldSegments() throws Exception {
     int seconds = Suite.pick(21, 300);
     try (WebhookReceiver receiver = new WebhookReceiver();
-        ServerProcess server = new ServerProcess("soak", dir)) {
+        ChildServer server = Suite.server("soak", dir)) {
       server.set("log.segment-bytes", "64KiB").set("log.segment-age", "1s").set("log.retention", "3s")
           .set("log.retention-check-interval", "1s");
       server.start();
       Api api = Api.admin(server);
-      if (ServerProcess.deliveryAvailable()) api.createEndpoint(receiver.url());
+      if (Suite.deliveryAvailable()) api.createEndpoint(receiver.url());
       double capacity = probeCapacity(api, 3_000);
       double target = Math.max(20, Math.min(capacity / 2, 3_000));
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -82,7 +83,7 @@ class SoakTest {
         long sentAt = System.nanoTime();
         Queue<Long> bucket = latencies.get(third);
         HttpRequest req = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-            .header("Authorization", "Bearer " + ServerProcess.ADMIN_KEY).header("Content-Type", "application/json")
+            .header("Authorization", "Bearer " + Suite.ADMIN_KEY).header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString("{\"type\":\"soak.tick\",\"data\":{\"n\":" + sent++ + ",\"pad\":\""
                 + "s".repeat(200) + "\"}}")).build();
         http.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((r, e) -> {

@@ -2,6 +2,7 @@ package dev.kyanite.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kyanite.server.ChildServer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -31,7 +32,7 @@ class TornWriteTest {
   void serverRepairsTornSegmentAndWalTailsAndKeepsEveryAcknowledgedEvent() throws Exception {
     int rounds = Suite.pick(2, 6);
     Random rnd = new Random();
-    try (ServerProcess server = new ServerProcess("torn-writes", dir)) {
+    try (ChildServer server = Suite.server("torn-writes", dir)) {
       server.start();
       EventWriter writer = new EventWriter(Api.admin(server), 2, "torn").start();
       for (int round = 0; round < rounds; round++) {

@@ -3,11 +3,10 @@ package dev.kyanite.server.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kyanite.server.ChildServer;
 import dev.kyanite.server.TestServer;
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,7 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The server as a child JVM (file log, SQLite) delivering to a loopback receiver while clients post
+ * The server as a child JVM ({@link ChildServer}: file log, SQLite; its output in
+ * {@code target/child-servers/delivery-crash.log}) delivering to a loopback receiver while clients post
  * events; it is killed with SIGKILL mid-delivery and restarted on the same data dir. Every event
  * acknowledged with 202 must reach the receiver at least once, and every copy of an event must carry
  * the same {@code webhook-id}. One kill by default, more with {@code -Dkyanite.long=true}.
@@ -50,58 +50,46 @@ class DeliveryCrashTest {
     receiver.behaviour = r -> new Receiver.Answer(200, null, 1 + random.nextInt(10));
     Set<String> acked = ConcurrentHashMap.newKeySet();
     String endpointId = null;
-    try {
+    ChildServer server = new ChildServer("delivery-crash", dir).adminKey(KEY).set("delivery.allow-private-targets", true);
+    try (server) {
       for (int round = 0; round < rounds; round++) {
-        int port = freePort();
-        Process server = start(port);
-        try {
-          awaitUp(port);
-          if (endpointId == null) {
-            HttpResponse<String> ep = send(port, "POST", "/v1/endpoints",
-                "{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"crash.*\"]}");
-            assertThat(ep.statusCode()).as(ep.body()).isEqualTo(201);
-            endpointId = M.readTree(ep.body()).get("id").asText();
-          }
-          AtomicBoolean stop = new AtomicBoolean();
-          List<Thread> clients = new ArrayList<>();
-          for (int t = 0; t < 4; t++) {
-            Thread th = new Thread(() -> {
-              while (!stop.get()) {
-                try {
-                  HttpResponse<String> res = send(port, "POST", "/v1/events", "{\"type\":\"crash.test\",\"data\":{\"pad\":\"x\"}}");
-                  if (res.statusCode() == 202) acked.add(M.readTree(res.body()).get("id").asText());
-                } catch (Exception e) {
-                  return; // the server died
-                }
-              }
-            });
-            th.start();
-            clients.add(th);
-          }
-          int before = acked.size();
-          long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-          while ((acked.size() < before + 300 || receiver.received.size() < 100) && System.nanoTime() < warm) Thread.sleep(20);
-          Thread.sleep(random.nextInt(500));
-          server.destroyForcibly(); // SIGKILL, with deliveries in flight
-          server.waitFor(10, TimeUnit.SECONDS);
-          stop.set(true);
-          for (Thread th : clients) th.join(10_000);
-        } finally {
-          server.destroyForcibly();
+        server.start();
+        int port = server.port();
+        if (endpointId == null) {
+          HttpResponse<String> ep = send(port, "POST", "/v1/endpoints",
+              "{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"crash.*\"]}");
+          assertThat(ep.statusCode()).as(ep.body()).isEqualTo(201);
+          endpointId = M.readTree(ep.body()).get("id").asText();
         }
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> clients = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          Thread th = new Thread(() -> {
+            while (!stop.get()) {
+              try {
+                HttpResponse<String> res = send(port, "POST", "/v1/events", "{\"type\":\"crash.test\",\"data\":{\"pad\":\"x\"}}");
+                if (res.statusCode() == 202) acked.add(M.readTree(res.body()).get("id").asText());
+              } catch (Exception e) {
+                return; // the server died
+              }
+            }
+          });
+          th.start();
+          clients.add(th);
+        }
+        int before = acked.size();
+        long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((acked.size() < before + 300 || receiver.received.size() < 100) && System.nanoTime() < warm) Thread.sleep(20);
+        Thread.sleep(random.nextInt(500));
+        server.kill(); // SIGKILL, with deliveries in flight
+        stop.set(true);
+        for (Thread th : clients) th.join(10_000);
       }
       assertThat(acked).isNotEmpty();
-      int port = freePort();
-      Process server = start(port);
-      try {
-        awaitUp(port);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline && !receivedAll(receiver, acked)) Thread.sleep(100);
-      } finally {
-        server.destroy();
-        server.waitFor(20, TimeUnit.SECONDS);
-        server.destroyForcibly();
-      }
+      server.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (System.nanoTime() < deadline && !receivedAll(receiver, acked)) Thread.sleep(100);
+      server.stop();
       Map<String, Set<String>> idsPerEvent = new ConcurrentHashMap<>();
       for (Receiver.Received r : receiver.all()) {
         idsPerEvent.computeIfAbsent(M.readTree(r.body()).get("id").asText(), k -> ConcurrentHashMap.newKeySet())
@@ -113,6 +101,9 @@ class DeliveryCrashTest {
           .containsExactly(WebhookSigner.messageId(event, ep)));
       System.out.printf("delivery crash test: %d rounds, %d acked, %d requests received, %d distinct events%n", rounds,
           acked.size(), receiver.received.size(), idsPerEvent.size());
+    } catch (Throwable t) {
+      server.attachLogTail(t); // after close(): the tail includes the shutdown
+      throw t;
     } finally {
       receiver.close();
       vertx.close();
@@ -131,42 +122,11 @@ class DeliveryCrashTest {
     return got.containsAll(acked);
   }
 
-  private Process start(int port) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "dev.kyanite.server.cli.Main", "serve",
-        "--data-dir", dir.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
-        "--set", "admin.key=" + KEY, "--set", "http.access-log=false", "--set", "http.instances=1",
-        "--set", "delivery.allow-private-targets=true")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
-
-  private void awaitUp(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (send(port, "GET", "/readyz", null).statusCode() == 200) return;
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("server did not become ready on port " + port);
-  }
-
   private HttpResponse<String> send(int port, String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(10));
     if (body == null) b.method(method, HttpRequest.BodyPublishers.noBody());
     else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -7,10 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kyanite.core.log.LogRecord;
 import dev.kyanite.log.FileEventLog;
 import dev.kyanite.log.FileLogOptions;
+import dev.kyanite.server.ChildServer;
 import dev.kyanite.server.TestServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,7 +27,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The server as a child JVM on the file log; clients send keyed events concurrently; the server
+ * The server as a child JVM on the file log ({@link ChildServer}; its output in
+ * {@code target/child-servers/ingest-crash.log}); clients send keyed events concurrently; the server
  * is killed with SIGKILL at a random moment and restarted on the same data dir. Every event that
  * got a 202 must be readable, and resending every event (acknowledged or not) must create no
  * duplicate: each idempotency key appears at most once in the log. One kill by default, several
@@ -51,11 +50,11 @@ class IngestCrashTest {
     Map<String, String> bodies = new ConcurrentHashMap<>(); // idempotency key → body
     Map<String, String> acked = new ConcurrentHashMap<>(); // idempotency key → event id
     int sent = 0;
-    for (int round = 0; round < rounds; round++) {
-      int port = freePort();
-      Process server = start(port);
-      try {
-        awaitUp(port);
+    ChildServer server = new ChildServer("ingest-crash", dir).adminKey(KEY);
+    try (server) {
+      for (int round = 0; round < rounds; round++) {
+        server.start();
+        int port = server.port();
         AtomicBoolean stop = new AtomicBoolean();
         List<Thread> clients = new ArrayList<>();
         int r = round;
@@ -81,21 +80,15 @@ class IngestCrashTest {
         long warm = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (acked.size() < before + 300 && System.nanoTime() < warm) Thread.sleep(20);
         Thread.sleep(random.nextInt(1_000));
-        server.destroyForcibly(); // SIGKILL
-        server.waitFor(10, TimeUnit.SECONDS);
+        server.kill(); // SIGKILL
         stop.set(true);
         for (Thread th : clients) th.join(10_000);
-      } finally {
-        server.destroyForcibly();
+        sent = bodies.size();
       }
-      sent = bodies.size();
-    }
-    assertThat(acked).as("events acknowledged before the kill").isNotEmpty();
+      assertThat(acked).as("events acknowledged before the kill").isNotEmpty();
 
-    int port = freePort();
-    Process server = start(port);
-    try {
-      awaitUp(port);
+      server.start();
+      int port = server.port();
       for (Map.Entry<String, String> a : acked.entrySet()) {
         HttpResponse<String> got = get(port, "/v1/events/" + a.getValue());
         assertThat(got.statusCode()).as("acked event %s (%s)", a.getValue(), a.getKey()).isEqualTo(200);
@@ -110,10 +103,10 @@ class IngestCrashTest {
           assertThat(M.readTree(res.body()).get("id").asText()).isEqualTo(ackedId);
         }
       }
-    } finally {
-      server.destroy(); // graceful
-      server.waitFor(20, TimeUnit.SECONDS);
-      server.destroyForcibly();
+      server.stop(); // graceful, before the log is read directly
+    } catch (Throwable t) {
+      server.attachLogTail(t); // after close(): the tail includes the shutdown
+      throw t;
     }
 
     Map<String, Integer> perKey = new HashMap<>();
@@ -135,30 +128,6 @@ class IngestCrashTest {
     System.out.printf("crash test: %d rounds, %d sent, %d acked, %d in the log%n", rounds, sent, acked.size(), perKey.size());
   }
 
-  private Process start(int port) throws IOException {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    return new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"), "dev.kyanite.server.cli.Main", "serve",
-        "--data-dir", dir.toString(), "--port", Integer.toString(port), "--host", "127.0.0.1",
-        "--set", "admin.key=" + KEY, "--set", "http.access-log=false", "--set", "http.instances=1")
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
-  }
-
-  private void awaitUp(int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      try {
-        if (get(port, "/readyz").statusCode() == 200) return;
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("server did not become ready on port " + port);
-  }
-
   private HttpResponse<String> post(int port, String body, String key) throws Exception {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events"))
         .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
@@ -170,11 +139,5 @@ class IngestCrashTest {
     return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
         .header("Authorization", "Bearer " + KEY).timeout(Duration.ofSeconds(10)).GET().build(),
         HttpResponse.BodyHandlers.ofString());
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }
