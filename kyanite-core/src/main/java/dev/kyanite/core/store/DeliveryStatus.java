@@ -11,7 +11,13 @@ public enum DeliveryStatus {
   /** A {@code 2xx} was received. */
   DELIVERED,
   /** Gave up: last attempt failed, endpoint gone or deleted (the dead letter state). */
-  FAILED;
+  FAILED,
+  /**
+   * Not sent, by design: a rule dropped the event or routed it to other endpoints, or the
+   * endpoint's own {@code filter} was false; {@code lastError} says which. Never attempted, never
+   * scheduled, and recorded only for a pair that has no record yet (see {@link DeliveryStore}).
+   */
+  FILTERED;
 
   /** Lower-case name used in JSON and SQL. */
   public String wireName() {

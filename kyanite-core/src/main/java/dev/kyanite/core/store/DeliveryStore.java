@@ -11,7 +11,12 @@ import java.util.Set;
  */
 public interface DeliveryStore {
 
-  /** Inserts or replaces (by id) every delivery of the batch, atomically. */
+  /**
+   * Inserts or replaces (by id) every delivery of the batch, atomically, except that a delivery in
+   * status {@link DeliveryStatus#FILTERED} is only inserted when the pair has no record yet: a pair
+   * that was attempted keeps its history when the event is processed again (after a crash, or by
+   * a replay) under changed rules.
+   */
   void upsertAll(List<Delivery> deliveries);
 
   Optional<Delivery> find(String id);

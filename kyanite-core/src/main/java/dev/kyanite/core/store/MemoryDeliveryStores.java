@@ -50,7 +50,10 @@ final class MemoryDeliveryStores {
 
     @Override
     public synchronized void upsertAll(List<Delivery> deliveries) {
-      for (Delivery d : deliveries) byId.put(d.id(), d);
+      for (Delivery d : deliveries) {
+        if (d.status() == DeliveryStatus.FILTERED) byId.putIfAbsent(d.id(), d);
+        else byId.put(d.id(), d);
+      }
     }
 
     @Override

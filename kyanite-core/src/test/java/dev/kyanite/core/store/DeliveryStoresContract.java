@@ -203,6 +203,36 @@ public abstract class DeliveryStoresContract {
   }
 
   @Test
+  void aFilteredPairIsRecordedOnlyWhenThePairHasNoRecordYet() {
+    Delivery delivered = delivered("msg_d", "evt_d", "ep_1", T0);
+    Delivery failed = delivery("msg_f", "ep_1", DeliveryStatus.FAILED, T0, null);
+    store.recordDeliveries(List.of(update(delivered, success("att_d", delivered)), update(failed, null)), false);
+    // the same event processed again under changed rules: neither attempted pair is overwritten
+    Delivery filteredD = filtered("msg_d", "evt_d", "ep_1", T0.plusSeconds(1));
+    Delivery filteredF = filtered("msg_f", "evt_msg_f", "ep_1", T0.plusSeconds(1));
+    Delivery filteredNew = filtered("msg_n", "evt_n", "ep_2", T0.plusSeconds(1));
+    store.recordDeliveries(List.of(update(filteredD, null), update(filteredF, null), update(filteredNew, null)), true);
+    assertThat(store.deliveries().find("msg_d").orElseThrow()).usingRecursiveComparison().isEqualTo(delivered);
+    assertThat(store.deliveries().find("msg_f").orElseThrow()).usingRecursiveComparison().isEqualTo(failed);
+    assertThat(store.deliveries().find("msg_n").orElseThrow()).usingRecursiveComparison().isEqualTo(filteredNew);
+    assertThat(store.deliveries().list(null, DeliveryStatus.FILTERED, null, 10).items()).extracting(Delivery::id)
+        .containsExactly("msg_n");
+    assertThat(store.deliveries().countScheduled()).isZero();
+    assertThat(store.deliveries().due(T0.plusSeconds(100), Set.of(), 10)).extracting(Delivery::id).isEmpty();
+
+    // a replay that delivers a filtered pair replaces it, as any later state does
+    Delivery replayed = delivered("msg_n", "evt_n", "ep_2", T0.plusSeconds(2));
+    store.recordDeliveries(List.of(update(replayed, success("att_n", replayed))), true);
+    assertThat(store.deliveries().find("msg_n").orElseThrow()).usingRecursiveComparison().isEqualTo(replayed);
+    assertThat(store.deliveries().byEvent("evt_n")).singleElement().usingRecursiveComparison().isEqualTo(replayed);
+  }
+
+  private static Delivery filtered(String id, String eventId, String endpointId, Instant at) {
+    return new Delivery(id, eventId, endpointId, "order.created", DeliveryStatus.FILTERED, 0, null, null,
+        "the endpoint's filter is false", null, at, at);
+  }
+
+  @Test
   void listingPagesThroughCompactAndOtherDeliveriesAlikeNewestFirst() {
     List<DeliveryUpdate> batch = new ArrayList<>();
     List<String> expected = new ArrayList<>();

@@ -38,7 +38,7 @@ final class DeliveriesApi {
     try {
       if (statusParam != null) status = DeliveryStatus.fromWire(statusParam);
     } catch (IllegalArgumentException e) {
-      bad(rc, "status", "status must be one of pending, retrying, delivered, failed");
+      bad(rc, "status", "status must be one of pending, retrying, delivered, failed, filtered");
       return;
     }
     try {

@@ -105,6 +105,8 @@ public final class DeliveryFeature implements Feature {
         .description("webhook attempts without a 2xx").register(r);
     Gauge.builder("kyanite_webhook_delivered", m, DeliveryMetrics::delivered).description("deliveries that got a 2xx").register(r);
     Gauge.builder("kyanite_webhook_failed", m, DeliveryMetrics::failed).description("deliveries dead-lettered").register(r);
+    Gauge.builder("kyanite_webhook_filtered", m, DeliveryMetrics::filtered)
+        .description("event-endpoint pairs left out by a rule or the endpoint's filter").register(r);
     Gauge.builder("kyanite_webhook_in_flight", m, DeliveryMetrics::inFlight).description("webhook requests in flight").register(r);
     Gauge.builder("kyanite_webhook_parked", m, DeliveryMetrics::parked)
         .description("pairs moved to the store (slow endpoint, open circuit, full queue)").register(r);

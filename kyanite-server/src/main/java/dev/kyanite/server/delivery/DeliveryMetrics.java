@@ -11,6 +11,7 @@ public final class DeliveryMetrics {
   private final LongAdder inFlight = new LongAdder();
   private final LongAdder delivered = new LongAdder();
   private final LongAdder failed = new LongAdder();
+  private final LongAdder filtered = new LongAdder();
   private final LongAdder parked = new LongAdder();
   private final LongAdder attemptFailures = new LongAdder();
   private final LongAdder attemptMillis = new LongAdder();
@@ -32,6 +33,15 @@ public final class DeliveryMetrics {
 
   void onFailed() {
     failed.increment();
+  }
+
+  void onFiltered() {
+    filtered.increment();
+  }
+
+  /** (Event, endpoint) pairs not sent because a rule or the endpoint's filter left them out. */
+  public long filtered() {
+    return filtered.sum();
   }
 
   void parked(int n) {

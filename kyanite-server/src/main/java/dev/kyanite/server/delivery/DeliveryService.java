@@ -117,13 +117,18 @@ public final class DeliveryService implements AutoCloseable {
   /**
    * The lanes a pipeline result goes to: enabled endpoints whose type globs match, restricted to
    * {@code routeTo} when the rules set it, and whose filter (if any) passes. Empty when dropped.
+   * Every matching endpoint that the rules or its filter left out gets a {@code filtered} record
+   * (through the batched ledger, like successes, and only with {@code delivery.ledger.record-successes}).
    */
   public List<Lane> route(PipelineResult result) {
     boolean deadLetter = result.deadLettered();
-    if (result.dropped() && !deadLetter) return List.of();
     Event e = result.event();
     List<EndpointChannel> candidates = registry.matching(e.type());
     if (candidates.isEmpty()) return List.of();
+    if (result.dropped() && !deadLetter) {
+      for (EndpointChannel c : candidates) filtered(e, c.endpoint(), "dropped by rule " + result.droppedBy());
+      return List.of();
+    }
     List<Lane> lanes = new ArrayList<>(candidates.size());
     for (EndpointChannel c : candidates) {
       Endpoint ep = c.endpoint();
@@ -131,11 +136,25 @@ public final class DeliveryService implements AutoCloseable {
         lanes.add(new Lane(c, result.deadLetter())); // recorded as failed for every endpoint it would have reached
         continue;
       }
-      if (result.routeTo() != null && !result.routeTo().contains(ep.id())) continue;
-      if (ep.filter() != null && !filter.matches(ep, e)) continue;
+      if (result.routeTo() != null && !result.routeTo().contains(ep.id())) {
+        filtered(e, ep, "not in the endpoints a rule routed the event to");
+        continue;
+      }
+      if (ep.filter() != null && !filter.matches(ep, e)) {
+        filtered(e, ep, "the endpoint's filter is false");
+        continue;
+      }
       lanes.add(new Lane(c, null));
     }
     return lanes;
+  }
+
+  private void filtered(Event e, Endpoint ep, String reason) {
+    metrics.onFiltered();
+    if (!cfg.recordSuccesses()) return;
+    Instant now = clock.instant();
+    writer.ledger(new Delivery(WebhookSigner.messageId(e.id(), ep.id()), e.id(), ep.id(), e.type(), DeliveryStatus.FILTERED,
+        0, null, null, reason, null, now, now), null);
   }
 
   /**

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,9 +69,22 @@ class RulesDeliveryTest {
     assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
   }
 
-  private static void post(String type, String data) {
+  private static String post(String type, String data) {
     HttpResponse<String> r = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"" + type + "\",\"data\":" + data + "}");
     assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    return parse(r.body()).get("id").asText();
+  }
+
+  /** Each endpoint's delivery status of an event ({@code GET /v1/events/{id}}), once {@code n} are recorded. */
+  private static Map<String, JsonNode> deliveries(String eventId, int n) {
+    Map<String, JsonNode> out = new java.util.HashMap<>();
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      out.clear();
+      JsonNode got = parse(server.get("/v1/events/" + eventId, server.adminKey()).body());
+      got.path("deliveries").forEach(d -> out.put(d.get("endpoint_id").asText(), d));
+      return out.size() >= n;
+    });
+    return out;
   }
 
   private static JsonNode parse(String s) {
@@ -110,9 +124,9 @@ class RulesDeliveryTest {
 
   @Test
   void dropRuleAndEndpointFilterChangeWhoReceives() {
-    post("order.created", "{\"n\":2,\"test\":true,\"region\":\"eu\"}");     // dropped by rule
-    post("order.created", "{\"n\":3,\"region\":\"us\"}");                   // not for the eu endpoint
-    post("order.created", "{\"n\":4,\"region\":\"eu\"}");                   // both
+    String dropped = post("order.created", "{\"n\":2,\"test\":true,\"region\":\"eu\"}"); // dropped by rule
+    String us = post("order.created", "{\"n\":3,\"region\":\"us\"}");                      // not for the eu endpoint
+    post("order.created", "{\"n\":4,\"region\":\"eu\"}");                                  // both
     one(all, 4);
     one(eu, 4);
     one(all, 3);
@@ -120,6 +134,22 @@ class RulesDeliveryTest {
     assertThat(all.withN(2)).isEmpty();
     assertThat(eu.withN(2)).isEmpty();
     assertThat(eu.withN(3)).isEmpty();
+
+    // and the event says so, per endpoint: filtered, with the reason
+    Map<String, JsonNode> d2 = deliveries(dropped, 2);
+    for (String ep : List.of(allId, euId)) {
+      assertThat(d2.get(ep).get("status").asText()).isEqualTo("filtered");
+      assertThat(d2.get(ep).get("last_error").asText()).isEqualTo("dropped by rule drop-test-traffic");
+      assertThat(d2.get(ep).get("attempts").asInt()).isZero();
+    }
+    Map<String, JsonNode> d3 = deliveries(us, 2);
+    assertThat(d3.get(allId).get("status").asText()).isEqualTo("delivered");
+    assertThat(d3.get(euId).get("status").asText()).isEqualTo("filtered");
+    assertThat(d3.get(euId).get("last_error").asText()).isEqualTo("the endpoint's filter is false");
+    JsonNode listed = parse(server.get("/v1/deliveries?status=filtered&endpoint=" + euId, server.adminKey()).body());
+    List<String> events = new java.util.ArrayList<>();
+    listed.get("deliveries").forEach(i -> events.add(i.get("event_id").asText()));
+    assertThat(events).contains(dropped, us);
   }
 
   @Test
@@ -127,12 +157,17 @@ class RulesDeliveryTest {
     HttpResponse<String> r = server.postJson("/v1/endpoints", server.adminKey(),
         "{\"url\":\"" + eu.url() + "\",\"event_types\":[\"vip.*\"]}");
     assertThat(r.statusCode()).isEqualTo(201);
-    post("vip.signup", "{\"n\":5}");
+    String vipEndpoint = parse(r.body()).get("id").asText();
+    String vip = post("vip.signup", "{\"n\":5}");
     post("order.created", "{\"n\":6,\"region\":\"eu\"}");
     one(eu, 6);
     one(all, 5);
     drained();
     assertThat(eu.withN(5)).isEmpty();
+    Map<String, JsonNode> d5 = deliveries(vip, 2);
+    assertThat(d5.get(allId).get("status").asText()).isEqualTo("delivered");
+    assertThat(d5.get(vipEndpoint).get("status").asText()).isEqualTo("filtered");
+    assertThat(d5.get(vipEndpoint).get("last_error").asText()).isEqualTo("not in the endpoints a rule routed the event to");
   }
 
   @Test

@@ -116,6 +116,7 @@ final class SqliteDeliveryLedger {
     try (PreparedStatement compact = c.prepareStatement("INSERT INTO delivered(" + COMPACT_COLS
             + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
          PreparedStatement delivery = c.prepareStatement(SqliteDeliveryStore.UPSERT);
+         PreparedStatement filtered = c.prepareStatement(SqliteDeliveryStore.INSERT_IF_ABSENT);
          PreparedStatement attempt = c.prepareStatement(SqliteAttemptStore.INSERT)) {
       PreparedStatement open = null;
       for (DeliveryUpdate u : updates) {
@@ -127,7 +128,10 @@ final class SqliteDeliveryLedger {
           compactRows++;
           continue;
         }
-        if (d != null) {
+        if (d != null && d.status() == DeliveryStatus.FILTERED) {
+          open = switchTo(open, filtered);
+          SqliteDeliveryStore.bindIfAbsent(filtered, d);
+        } else if (d != null) {
           open = switchTo(open, delivery);
           SqliteDeliveryStore.bind(delivery, d);
         }

@@ -35,6 +35,13 @@ final class SqliteDeliveryStore implements DeliveryStore {
       + "1 AS attempts, NULL AS next_attempt_at, status AS last_status, NULL AS last_error, NULL AS payload, created_at, "
       + "updated_at FROM delivered";
   static final String UPSERT = "INSERT OR REPLACE INTO deliveries(" + COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)";
+  /**
+   * A {@code filtered} pair: inserted only when the pair has no record in either table (bind with
+   * {@link #bindIfAbsent}).
+   */
+  static final String INSERT_IF_ABSENT = "INSERT INTO deliveries(" + COLS + ") SELECT ?,?,?,?,?,?,?,?,?,?,?,? "
+      + "WHERE NOT EXISTS (SELECT 1 FROM deliveries WHERE id = ?) "
+      + "AND NOT EXISTS (SELECT 1 FROM delivered WHERE event_id = ? AND endpoint_id = ?)";
   private final SqliteDatabase db;
 
   SqliteDeliveryStore(SqliteDatabase db) {
@@ -45,12 +52,29 @@ final class SqliteDeliveryStore implements DeliveryStore {
   public void upsertAll(List<Delivery> deliveries) {
     if (deliveries.isEmpty()) return;
     db.write(c -> {
-      try (PreparedStatement p = c.prepareStatement(UPSERT)) {
-        for (Delivery d : deliveries) bind(p, d);
+      try (PreparedStatement p = c.prepareStatement(UPSERT); PreparedStatement f = c.prepareStatement(INSERT_IF_ABSENT)) {
+        boolean anyFiltered = false;
+        for (Delivery d : deliveries) {
+          if (d.status() == DeliveryStatus.FILTERED) {
+            bindIfAbsent(f, d);
+            anyFiltered = true;
+          } else {
+            bind(p, d);
+          }
+        }
         p.executeBatch();
+        if (anyFiltered) f.executeBatch();
       }
       return null;
     });
+  }
+
+  /** Binds {@code d} to {@link #INSERT_IF_ABSENT} and adds it to the statement's batch. */
+  static void bindIfAbsent(PreparedStatement p, Delivery d) throws SQLException {
+    p.setString(13, d.id());
+    p.setString(14, d.eventId());
+    p.setString(15, d.endpointId());
+    bind(p, d);
   }
 
   /** Binds {@code d} to {@link #UPSERT} and adds it to the statement's batch. */
