@@ -9,6 +9,7 @@ import dev.kyanite.core.store.DeliveryStatus;
 import dev.kyanite.core.store.DeliveryUpdate;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
@@ -24,8 +25,8 @@ import java.util.Objects;
  * index of the compact rows is maintained here in bulk (see {@link #MERGE_ROWS}).
  */
 final class SqliteDeliveryLedger {
-  static final String COMPACT_COLS = "created_at, id, id_key, event_id, endpoint_id, event_type, updated_at, attempt_id, at, "
-      + "duration_ms, status, response_body";
+  static final String COMPACT_COLS = "seq, created_at, id, id_key, event_id, endpoint_id, event_type, updated_at, attempt_id, "
+      + "at, duration_ms, status, response_body";
   /**
    * Compact rows whose webhook-id is looked up by scanning rather than through {@code delivered_ids}
    * are merged into it once there are this many (or after {@link #MERGE_AFTER_NANOS}): that bounds the
@@ -48,6 +49,13 @@ final class SqliteDeliveryLedger {
   /** Compact rows written since the last merge (1 at start: a tail left by the previous run gets merged). */
   private int unmerged = 1;
   private long lastMerge = System.nanoTime();
+  /**
+   * The next {@code seq} of a compact row, assigned here rather than by SQLite: a rowid is
+   * max + 1, so once the newest row was replaced (triggers) a new row could get a seq at or below
+   * the merge watermark and be found neither through {@code delivered_ids} nor in the tail. Seqs
+   * from this counter only grow. Read from the table on the first write (-1 until then).
+   */
+  private long nextSeq = -1;
 
   SqliteDeliveryLedger(SqliteDatabase db) {
     this.db = db;
@@ -71,6 +79,7 @@ final class SqliteDeliveryLedger {
   synchronized void record(List<DeliveryUpdate> updates, boolean relaxed) {
     if (updates.isEmpty()) return;
     SqlWork<Integer> work = c -> {
+      if (nextSeq < 0) nextSeq = firstSeq(c);
       int compact = write(c, updates);
       long now = System.nanoTime();
       if (unmerged + compact >= MERGE_ROWS || (unmerged + compact > 0 && now - lastMerge >= MERGE_AFTER_NANOS)) {
@@ -93,7 +102,18 @@ final class SqliteDeliveryLedger {
     try (Statement s = c.createStatement()) {
       s.executeUpdate("INSERT INTO delivered_ids(id_key, seq) SELECT id_key, seq FROM delivered "
           + "WHERE seq > (SELECT merged_seq FROM delivered_ids_state) ORDER BY id_key, seq");
-      s.executeUpdate("UPDATE delivered_ids_state SET merged_seq = (SELECT COALESCE(MAX(seq), 0) FROM delivered)");
+      // never backwards (the newest rows may have been replaced since): rows below stay merged
+      s.executeUpdate("UPDATE delivered_ids_state SET merged_seq = MAX(merged_seq, (SELECT COALESCE(MAX(seq), 0) FROM delivered))");
+    }
+  }
+
+  /** Above every seq ever used: the newest row's, or the watermark when that row is gone. */
+  private static long firstSeq(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+         ResultSet rs = s.executeQuery("SELECT MAX((SELECT COALESCE(MAX(seq), 0) FROM delivered), merged_seq) + 1 "
+             + "FROM delivered_ids_state")) {
+      rs.next();
+      return rs.getLong(1);
     }
   }
 
@@ -111,10 +131,10 @@ final class SqliteDeliveryLedger {
    * Consecutive rows of the same kind go out as one JDBC batch; a change of kind flushes the
    * previous batch first, so the statements run in the order of the updates (triggers depend on it).
    */
-  private static int write(Connection c, List<DeliveryUpdate> updates) throws SQLException {
+  private int write(Connection c, List<DeliveryUpdate> updates) throws SQLException {
     int compactRows = 0;
     try (PreparedStatement compact = c.prepareStatement("INSERT INTO delivered(" + COMPACT_COLS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
          PreparedStatement delivery = c.prepareStatement(SqliteDeliveryStore.UPSERT);
          PreparedStatement filtered = c.prepareStatement(SqliteDeliveryStore.INSERT_IF_ABSENT);
          PreparedStatement attempt = c.prepareStatement(SqliteAttemptStore.INSERT)) {
@@ -124,7 +144,7 @@ final class SqliteDeliveryLedger {
         Attempt a = u.attempt();
         if (d != null && a != null && compactable(d, a)) {
           open = switchTo(open, compact);
-          bindCompact(compact, d, a);
+          bindCompact(compact, nextSeq++, d, a);
           compactRows++;
           continue;
         }
@@ -151,19 +171,20 @@ final class SqliteDeliveryLedger {
     return next;
   }
 
-  private static void bindCompact(PreparedStatement p, Delivery d, Attempt a) throws SQLException {
-    setInstant(p, 1, d.createdAt());
-    p.setString(2, d.id());
-    p.setLong(3, idKey(d.id()));
-    p.setString(4, d.eventId());
-    p.setString(5, d.endpointId());
-    p.setString(6, d.eventType());
-    setInstant(p, 7, d.updatedAt());
-    p.setString(8, a.id());
-    setInstant(p, 9, a.at());
-    p.setLong(10, a.durationMs());
-    setInt(p, 11, Objects.requireNonNull(a.status()));
-    p.setString(12, a.responseBody());
+  private static void bindCompact(PreparedStatement p, long seq, Delivery d, Attempt a) throws SQLException {
+    p.setLong(1, seq);
+    setInstant(p, 2, d.createdAt());
+    p.setString(3, d.id());
+    p.setLong(4, idKey(d.id()));
+    p.setString(5, d.eventId());
+    p.setString(6, d.endpointId());
+    p.setString(7, d.eventType());
+    setInstant(p, 8, d.updatedAt());
+    p.setString(9, a.id());
+    setInstant(p, 10, a.at());
+    p.setLong(11, a.durationMs());
+    setInt(p, 12, Objects.requireNonNull(a.status()));
+    p.setString(13, a.responseBody());
     p.addBatch();
   }
 }

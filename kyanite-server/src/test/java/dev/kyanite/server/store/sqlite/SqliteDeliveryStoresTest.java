@@ -101,6 +101,31 @@ class SqliteDeliveryStoresTest {
     }
   }
 
+  /** Replacing the newest compact row must not let the next one fall below the merge watermark. */
+  @Test
+  void aCompactRowWrittenAfterTheNewestMergedRowWasReplacedIsStillFoundById() throws Exception {
+    Instant t = Instant.parse("2026-05-06T07:08:09Z");
+    int merged = SqliteDeliveryLedger.MERGE_ROWS;
+    try (MetadataStore s = SqliteMetadataStore.open(dir.resolve("replaced.db"))) {
+      List<DeliveryUpdate> batch = new ArrayList<>();
+      for (int i = 0; i < merged; i++) {
+        Delivery d = delivered(i, t.plusMillis(i));
+        batch.add(new DeliveryUpdate(d, success(i, d)));
+      }
+      s.recordDeliveries(batch, true); // merged: the watermark is the newest row's seq
+      int newest = merged - 1;
+      Delivery failing = new Delivery("msg_" + newest, "evt_" + newest, "ep_1", "order.created", DeliveryStatus.RETRYING, 1,
+          t.plusSeconds(60), 503, "http", new byte[] {'{', '}'}, t.plusSeconds(50), t.plusSeconds(50));
+      s.deliveries().upsertAll(List.of(failing)); // a failing replay replaces the newest compact row
+      Delivery next = delivered(merged + 1, t.plusSeconds(70));
+      s.recordDeliveries(List.of(new DeliveryUpdate(next, success(merged + 1, next))), true);
+
+      assertThat(s.deliveries().find(next.id()).orElseThrow()).usingRecursiveComparison().isEqualTo(next);
+      assertThat(s.deliveries().find(failing.id()).orElseThrow()).usingRecursiveComparison().isEqualTo(failing);
+      assertThat(s.attempts().forDelivery(failing.id())).containsExactly(success(newest, delivered(newest, t.plusMillis(newest))));
+    }
+  }
+
   private static long mergedSeq(Path file) throws Exception {
     try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
          Statement st = c.createStatement();
