@@ -48,7 +48,7 @@ public record DeliveryConfig(
     String userAgent) {
 
   public static DeliveryConfig defaults() {
-    return new DeliveryConfig(false, List.of(), RetryPolicy.defaults(), Duration.ofSeconds(15), 16, 20_000, true, 10,
+    return new DeliveryConfig(false, List.of(), RetryPolicy.defaults(), Duration.ofSeconds(15), 16, 4_096, true, 10,
         Duration.ofSeconds(30), Duration.ofMinutes(10), Duration.ofDays(5), Duration.ofHours(24), Duration.ofSeconds(10),
         1_000, Duration.ofSeconds(5), Duration.ofMillis(200), "Kyanite-Webhooks/1.0");
   }

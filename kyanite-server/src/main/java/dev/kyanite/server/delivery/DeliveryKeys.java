@@ -35,8 +35,8 @@ public final class DeliveryKeys {
       "Request timeout for endpoints that set no `timeout_ms`; a 2xx must arrive within it.");
   public static final ConfigKey<Integer> MAX_IN_FLIGHT = ConfigKey.integer("delivery.max-in-flight", 16,
       "Concurrent requests per endpoint for endpoints that set no `max_in_flight`.").check(n -> n >= 1, ">= 1");
-  public static final ConfigKey<Long> RESPONSE_BODY_LIMIT = ConfigKey.bytes("delivery.response-body-limit", 20_000L,
-      "Bytes of a receiver's response body kept in the attempts ledger.").check(n -> n >= 0 && n <= 1 << 20, "0..1MiB");
+  public static final ConfigKey<Long> RESPONSE_BODY_LIMIT = ConfigKey.bytes("delivery.response-body-limit", 4_096L,
+      "Bytes of a receiver's response body kept in the attempts ledger (Svix keeps up to 20000).").check(n -> n >= 0 && n <= 1 << 20, "0..1MiB");
   public static final ConfigKey<Boolean> RECORD_SUCCESSES = ConfigKey.bool("delivery.ledger.record-successes", true,
       "Write successful attempts to the ledger (asynchronously, in batches). Failures are always recorded.");
   public static final ConfigKey<Integer> BREAKER_THRESHOLD = ConfigKey.integer("delivery.breaker.failures", 10,
