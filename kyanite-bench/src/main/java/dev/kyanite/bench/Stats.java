@@ -27,12 +27,24 @@ final class Stats {
   private long baseRequests;
   private long baseEvents;
   private Map<String, Long> baseErrors = Map.of();
+  /**
+   * Makes a response's three records (request, events, latency) atomic with respect to the start
+   * of the measured window: without it a response counted before the mark could have its latency
+   * recorded after it (seen: one latency more than requests). Shared by the senders, exclusive for
+   * the mark.
+   */
+  private final java.util.concurrent.locks.ReadWriteLock mark = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
   /** A successful (2xx) response carrying {@code eventCount} accepted events. */
   void success(long latencyNanos, int eventCount) {
-    requests.increment();
-    events.add(eventCount);
-    recorder.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000)));
+    mark.readLock().lock();
+    try {
+      requests.increment();
+      events.add(eventCount);
+      recorder.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000)));
+    } finally {
+      mark.readLock().unlock();
+    }
   }
 
   /** A failure, keyed by HTTP status ("503") or a short cause ("connect", "timeout"). */
@@ -51,12 +63,17 @@ final class Stats {
 
   /** Reader only: ends the warm-up; what was recorded so far is discarded. */
   void startMeasuring() {
-    interval = recorder.getIntervalHistogram(interval);
-    baseRequests = requests.sum();
-    baseEvents = events.sum();
-    baseErrors = errorSnapshot(Map.of());
-    measured.reset();
-    measuring = true;
+    mark.writeLock().lock();
+    try {
+      interval = recorder.getIntervalHistogram(interval);
+      baseRequests = requests.sum();
+      baseEvents = events.sum();
+      baseErrors = errorSnapshot(Map.of());
+      measured.reset();
+      measuring = true;
+    } finally {
+      mark.writeLock().unlock();
+    }
   }
 
   /** Reader only: moves what was recorded since the last call into the measured histogram. */
