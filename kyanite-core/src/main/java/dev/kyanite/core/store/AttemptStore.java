@@ -11,4 +11,12 @@ public interface AttemptStore {
   List<Attempt> forDelivery(String deliveryId);
 
   List<Attempt> forEvent(String eventId);
+
+  /**
+   * Forgets attempts made before {@code cutoff}, except those of deliveries still scheduled
+   * ({@code pending}, {@code retrying}). May work in several short transactions.
+   *
+   * @return attempts forgotten
+   */
+  long pruneBefore(java.time.Instant cutoff);
 }

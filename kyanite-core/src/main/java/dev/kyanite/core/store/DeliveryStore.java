@@ -41,4 +41,14 @@ public interface DeliveryStore {
 
   /** Number of scheduled deliveries (the retry backlog). */
   long countScheduled();
+
+  /**
+   * Forgets finished deliveries ({@code delivered}, {@code failed}, {@code filtered}) created
+   * before {@code cutoff}; scheduled ones ({@code pending}, {@code retrying}) are always kept.
+   * May work in several short transactions (a crash in between leaves a consistent, partly pruned
+   * store).
+   *
+   * @return deliveries forgotten
+   */
+  long pruneFinishedBefore(Instant cutoff);
 }

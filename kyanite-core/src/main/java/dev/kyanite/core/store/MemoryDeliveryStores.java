@@ -96,10 +96,30 @@ final class MemoryDeliveryStores {
     public synchronized long countScheduled() {
       return byId.values().stream().filter(d -> d.status().scheduled()).count();
     }
+
+    @Override
+    public synchronized long pruneFinishedBefore(Instant cutoff) {
+      int before = byId.size();
+      byId.values().removeIf(d -> !d.status().scheduled() && d.createdAt().isBefore(cutoff));
+      return before - byId.size();
+    }
   }
 
   static final class Attempts implements AttemptStore {
     private final List<Attempt> all = new ArrayList<>();
+    private final DeliveryStore deliveries;
+
+    Attempts(DeliveryStore deliveries) {
+      this.deliveries = deliveries;
+    }
+
+    @Override
+    public synchronized long pruneBefore(Instant cutoff) {
+      int before = all.size();
+      all.removeIf(a -> a.at().isBefore(cutoff)
+          && deliveries.find(a.deliveryId()).map(d -> !d.status().scheduled()).orElse(true));
+      return before - all.size();
+    }
 
     @Override
     public synchronized void appendAll(List<Attempt> attempts) {

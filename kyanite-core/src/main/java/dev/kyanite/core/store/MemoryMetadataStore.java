@@ -14,7 +14,7 @@ public final class MemoryMetadataStore implements MetadataStore {
   private final MemoryKeyStore keys = new MemoryKeyStore();
   private final EndpointStore endpoints = new MemoryDeliveryStores.Endpoints();
   private final DeliveryStore deliveries = new MemoryDeliveryStores.Deliveries();
-  private final AttemptStore attempts = new MemoryDeliveryStores.Attempts();
+  private final AttemptStore attempts = new MemoryDeliveryStores.Attempts(deliveries);
   private final RuleStore rules = new MemoryRuleStore();
   private final MemorySchemaStore schemas = new MemorySchemaStore();
   private final MemoryEventIndexStore eventIndex = new MemoryEventIndexStore();

@@ -227,6 +227,44 @@ public abstract class DeliveryStoresContract {
     assertThat(store.deliveries().byEvent("evt_n")).singleElement().usingRecursiveComparison().isEqualTo(replayed);
   }
 
+  @Test
+  void retentionForgetsOldFinishedDeliveriesAndAttemptsButKeepsScheduledOnes() {
+    Instant old = T0;
+    Instant recent = T0.plus(Duration.ofDays(40));
+    Delivery oldDelivered = delivered("msg_od", "evt_od", "ep_1", old);
+    Attempt oldOk = success("att_od", oldDelivered);
+    Delivery oldFailed = delivery("msg_of", "ep_1", DeliveryStatus.FAILED, old, null);
+    Attempt oldFail = new Attempt("att_of", "msg_of", "evt_msg_of", "ep_1", 1, old, 3, 500, "http", null);
+    Delivery oldRetrying = delivery("msg_or", "ep_1", DeliveryStatus.RETRYING, old, recent);
+    Attempt oldRetry = new Attempt("att_or", "msg_or", "evt_msg_or", "ep_1", 1, old, 3, 503, "http", null);
+    Delivery newDelivered = delivered("msg_nd", "evt_nd", "ep_1", recent);
+    Attempt newOk = success("att_nd", newDelivered);
+    Delivery newFiltered = filtered("msg_nf", "evt_nf", "ep_2", recent);
+    store.recordDeliveries(List.of(update(oldDelivered, oldOk), update(oldFailed, oldFail), update(oldRetrying, oldRetry),
+        update(newDelivered, newOk), update(newFiltered, null)), false);
+
+    Instant cutoff = T0.plus(Duration.ofDays(10));
+    assertThat(store.deliveries().pruneFinishedBefore(cutoff)).isEqualTo(2);
+    // at least the failed one's (a store may keep a first-attempt success's attempt with its delivery,
+    // and then it went with it); the retrying one's stays
+    assertThat(store.attempts().pruneBefore(cutoff)).isPositive();
+
+    assertThat(store.deliveries().find("msg_od")).isEmpty();
+    assertThat(store.deliveries().find("msg_of")).isEmpty();
+    assertThat(store.deliveries().find("msg_or")).isPresent();
+    assertThat(store.deliveries().due(recent, Set.of(), 10)).extracting(Delivery::id).containsExactly("msg_or");
+    assertThat(store.attempts().forDelivery("msg_or")).containsExactly(oldRetry);
+    assertThat(store.attempts().forDelivery("msg_of")).isEmpty();
+    assertThat(store.deliveries().find("msg_nd").orElseThrow()).usingRecursiveComparison().isEqualTo(newDelivered);
+    assertThat(store.attempts().forDelivery("msg_nd")).containsExactly(newOk);
+    assertThat(store.deliveries().find("msg_nf")).isPresent();
+    assertThat(store.deliveries().list(null, null, null, 10).items()).extracting(Delivery::id)
+        .containsExactlyInAnyOrder("msg_or", "msg_nd", "msg_nf");
+    // nothing left to prune
+    assertThat(store.deliveries().pruneFinishedBefore(cutoff)).isZero();
+    assertThat(store.attempts().pruneBefore(cutoff)).isZero();
+  }
+
   private static Delivery filtered(String id, String eventId, String endpointId, Instant at) {
     return new Delivery(id, eventId, endpointId, "order.created", DeliveryStatus.FILTERED, 0, null, null,
         "the endpoint's filter is false", null, at, at);

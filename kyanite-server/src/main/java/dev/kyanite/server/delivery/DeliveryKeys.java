@@ -63,11 +63,15 @@ public final class DeliveryKeys {
   public static final ConfigKey<Duration> SCHEDULER_INTERVAL = ConfigKey.duration("delivery.scheduler-interval",
       Duration.ofMillis(200), "How often the scheduler looks for due retries (a due retry leaves within about this).");
 
+  public static final ConfigKey<Duration> LEDGER_RETENTION = ConfigKey.duration("delivery.ledger.retention", Duration.ofDays(30),
+      "Finished deliveries (delivered, failed, filtered) and attempts older than this are deleted, hourly; "
+          + "scheduled retries are always kept. 0 keeps everything.");
+
   public static List<ConfigKey<?>> all() {
     return List.of(WORKERS_ENABLED, WORKERS_MAX_IN_FLIGHT, WORKERS_COMMIT_INTERVAL, ALLOW_PRIVATE, ALLOW_CIDRS, RETRY_SCHEDULE,
         RETRY_JITTER, OVERLOAD_MIN, TIMEOUT, MAX_IN_FLIGHT, RESPONSE_BODY_LIMIT, RECORD_SUCCESSES, BREAKER_THRESHOLD,
         BREAKER_COOL_DOWN, BREAKER_MAX_COOL_DOWN, DISABLE_AFTER, ROTATION_GRACE, SPILL_AFTER, MAX_QUEUE, QUEUE_WAIT,
-        SCHEDULER_INTERVAL);
+        SCHEDULER_INTERVAL, LEDGER_RETENTION);
   }
 
   /** The engine settings from configuration; {@link IllegalArgumentException} naming the key when invalid. */

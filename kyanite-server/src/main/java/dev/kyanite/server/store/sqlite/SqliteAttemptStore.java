@@ -10,6 +10,7 @@ import dev.kyanite.core.store.AttemptStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -85,5 +86,13 @@ final class SqliteAttemptStore implements AttemptStore {
         return out;
       }
     });
+  }
+
+  @Override
+  public long pruneBefore(Instant cutoff) {
+    // attempts of deliveries still scheduled stay (their history is what the next attempt adds to)
+    return SqlChunks.deleteAll(db, "DELETE FROM attempts WHERE rowid IN (SELECT rowid FROM attempts WHERE at < ? "
+        + "AND delivery_id NOT IN (SELECT id FROM deliveries WHERE status IN ('pending', 'retrying')) LIMIT "
+        + SqliteDeliveryStore.PRUNE_CHUNK + ")", DeliveryColumns.nanos(cutoff));
   }
 }

@@ -171,6 +171,29 @@ final class SqliteDeliveryStore implements DeliveryStore {
     });
   }
 
+  /**
+   * Deletes in chunks of {@value #PRUNE_CHUNK} rows, one short transaction each, so that the
+   * ledger's writer never waits long: first compact successes ({@code delivered}, with the
+   * webhook-id index entries of rows no longer there), then finished {@code deliveries} rows.
+   */
+  @Override
+  public long pruneFinishedBefore(Instant cutoff) {
+    long before = DeliveryColumns.nanos(cutoff);
+    long n = SqlChunks.deleteAll(db, "DELETE FROM delivered WHERE seq IN (SELECT seq FROM delivered "
+        + "WHERE created_at < ? ORDER BY created_at LIMIT " + PRUNE_CHUNK + ")", before);
+    db.write(c -> {
+      try (PreparedStatement p = c.prepareStatement("DELETE FROM delivered_ids WHERE seq < "
+          + "(SELECT COALESCE(MIN(seq), (SELECT merged_seq + 1 FROM delivered_ids_state)) FROM delivered)")) {
+        return p.executeUpdate();
+      }
+    });
+    n += SqlChunks.deleteAll(db, "DELETE FROM deliveries WHERE rowid IN (SELECT rowid FROM deliveries "
+        + "WHERE created_at < ? AND status NOT IN ('pending', 'retrying') ORDER BY created_at LIMIT " + PRUNE_CHUNK + ")", before);
+    return n;
+  }
+
+  static final int PRUNE_CHUNK = 5_000;
+
   private List<Delivery> query(String sql, Object... args) {
     return db.read(c -> {
       try (PreparedStatement p = c.prepareStatement(sql)) {
