@@ -30,8 +30,7 @@ import java.util.function.Function;
 public final class DeliveryFeature implements Feature {
   private DeliveryService service;
   private DeliveryWorkers workers;
-  private long retentionTimer = -1;
-  private io.vertx.core.Vertx vertxForTimer;
+  private LedgerRetention retention;
 
   @Override
   public String name() {
@@ -86,9 +85,8 @@ public final class DeliveryFeature implements Feature {
   @Override
   public void start(ServerContext ctx) {
     service.start();
-    vertxForTimer = ctx.vertx();
-    retentionTimer = new LedgerRetention(ctx.store(), ctx.config().get(DeliveryKeys.LEDGER_RETENTION), ctx.clock())
-        .start(ctx.vertx(), service.adminExecutor());
+    retention = new LedgerRetention(ctx.store(), ctx.config().get(DeliveryKeys.LEDGER_RETENTION), ctx.clock());
+    retention.start(ctx.vertx(), service.adminExecutor());
     if (!ctx.config().get(DeliveryKeys.WORKERS_ENABLED)) return;
     WorkerConfig wc = new WorkerConfig(WorkerConfig.defaults().group(), WorkerConfig.defaults().readBatch(),
         WorkerConfig.defaults().pollWait(), ctx.config().get(DeliveryKeys.WORKERS_MAX_IN_FLIGHT),
@@ -99,7 +97,7 @@ public final class DeliveryFeature implements Feature {
 
   @Override
   public void stop() {
-    if (retentionTimer >= 0 && vertxForTimer != null) vertxForTimer.cancelTimer(retentionTimer);
+    if (retention != null) retention.stop();
     if (workers != null) workers.close();
     if (service != null) service.close();
   }

@@ -23,6 +23,8 @@ final class LedgerRetention {
   private final MetadataStore store;
   private final Duration retention;
   private final Clock clock;
+  private Vertx vertx;
+  private long timer = -1;
 
   LedgerRetention(MetadataStore store, Duration retention, Clock clock) {
     this.store = store;
@@ -30,11 +32,22 @@ final class LedgerRetention {
     this.clock = clock;
   }
 
-  /** Schedules the pruning; returns the timer id, or -1 when retention is 0 (keep everything). */
-  long start(Vertx vertx, Executor blocking) {
-    if (retention.isZero()) return -1;
+  /** Prunes now and then every {@link #EVERY} on {@code blocking}; nothing when retention is 0 (keep everything). */
+  void start(Vertx vertx, Executor blocking) {
+    if (retention.isZero()) return;
+    this.vertx = vertx;
     blocking.execute(this::pruneNow);
-    return vertx.setPeriodic(EVERY.toMillis(), id -> blocking.execute(this::pruneNow));
+    timer = vertx.setPeriodic(EVERY.toMillis(), id -> blocking.execute(this::pruneNow));
+  }
+
+  /** Whether pruning is scheduled. */
+  boolean scheduled() {
+    return timer >= 0;
+  }
+
+  void stop() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+    timer = -1;
   }
 
   /** Prunes now (blocking); returns deliveries and attempts deleted. */
