@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Adds {@code deliveries: [{endpoint_id, status, attempts, next_attempt_at, …, attempts_log}]} to
  * {@code GET /v1/events/{id}}. A pair delivered at the first attempt appears once the batched ledger
- * wrote it (within about 100 ms), and only with {@code delivery.ledger.record-successes=true}.
+ * wrote it (within about 100 ms), and only with {@code delivery.ledger.record-successes=true}; so
+ * does a {@code filtered} pair.
  */
 final class DeliveryStatusSource implements EventStatusSource {
   private final MetadataStore store;

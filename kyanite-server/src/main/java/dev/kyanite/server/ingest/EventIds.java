@@ -61,8 +61,7 @@ final class EventIds {
   private static int value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
     if (c < 'A' || c > 'Z') return -1;
-    int k = VALUES[c - 'A'];
-    return k;
+    return VALUES[c - 'A'];
   }
 
   /** Crockford values of 'A'..'Z' (-1 for I, L, O, U, which {@link #next} never writes). */

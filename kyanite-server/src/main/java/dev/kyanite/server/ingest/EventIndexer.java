@@ -108,9 +108,7 @@ final class EventIndexer implements AutoCloseable {
         if (n == 0) {
           // idle: a restart then resumes exactly here; but a burst has short idle gaps, and a
           // commit (two fsyncs and a rename) per gap cost more than indexing the burst
-          for (int p = 0; p < next.length(); p++) {
-            if (System.nanoTime() - committedAt[p] >= COMMIT_EVERY_NANOS) commit(p);
-          }
+          for (int p = 0; p < next.length(); p++) commitIfDue(p);
           Thread.sleep(20);
         }
       } catch (InterruptedException e) {
@@ -151,9 +149,14 @@ final class EventIndexer implements AutoCloseable {
     store.putAll(batch, spans.done());
     long after = records.get(records.size() - 1).position() + 1;
     next.set(p, after);
-    if (System.nanoTime() - committedAt[p] >= COMMIT_EVERY_NANOS) commit(p);
+    commitIfDue(p);
     table.indexed(p, after);
     return records.size();
+  }
+
+  /** Commits the partition's position if its last commit is {@link #COMMIT_EVERY} old. */
+  private void commitIfDue(int p) {
+    if (System.nanoTime() - committedAt[p] >= COMMIT_EVERY_NANOS) commit(p);
   }
 
   private synchronized void commit(int p) {
