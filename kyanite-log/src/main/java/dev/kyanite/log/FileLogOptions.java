@@ -3,6 +3,7 @@ package dev.kyanite.log;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * Settings of a {@link FileEventLog}. Build with {@link #builder()}; every field has a default.
@@ -33,6 +34,12 @@ import java.util.Objects;
  *     past {@code segmentBytes}, skipped near {@code maxBytes}), so that an fsync flushes data, not
  *     file-size metadata; the zeros count as bytes on disk and are cut off at a roll and a clean
  *     close (0: off; default 4 MiB)
+ * @param fsyncObserver called with the duration in nanoseconds of every force that acknowledgements
+ *     wait for (each group commit under {@link FsyncPolicy#ALWAYS}, each background force under
+ *     {@link FsyncPolicy#INTERVAL}), on the writer thread of the partition, right after the force
+ *     returned and before the acks are handed over: it must be fast and thread-safe (partitions
+ *     call it concurrently); an exception it throws is ignored. For a latency histogram: the disk's
+ *     flush time is the floor of every {@code fsync=always} ack (default: does nothing)
  */
 public record FileLogOptions(
     int partitions,
@@ -47,12 +54,14 @@ public record FileLogOptions(
     long tailCacheBytes,
     Duration retentionCheckInterval,
     Duration commitLinger,
-    long preallocateBytes) {
+    long preallocateBytes,
+    LongConsumer fsyncObserver) {
 
   public FileLogOptions {
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
     Objects.requireNonNull(fsync, "fsync");
     Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(fsyncObserver, "fsyncObserver");
     if (fsyncInterval.isNegative() || fsyncInterval.isZero()) throw new IllegalArgumentException("fsyncInterval must be > 0");
     if (segmentBytes < 1024 || segmentBytes > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("segmentBytes must be in [1 KiB, 2 GiB)");
@@ -96,6 +105,7 @@ public record FileLogOptions(
     b.retentionCheckInterval = retentionCheckInterval;
     b.commitLinger = commitLinger;
     b.preallocateBytes = preallocateBytes;
+    b.fsyncObserver = fsyncObserver;
     return b;
   }
 
@@ -114,6 +124,7 @@ public record FileLogOptions(
     private Duration retentionCheckInterval = Duration.ofMinutes(1);
     private Duration commitLinger = Duration.ofNanos(200_000);
     private long preallocateBytes = 4L << 20;
+    private LongConsumer fsyncObserver = nanos -> {};
 
     private Builder() {}
 
@@ -130,10 +141,12 @@ public record FileLogOptions(
     public Builder retentionCheckInterval(Duration v) { retentionCheckInterval = v; return this; }
     public Builder commitLinger(Duration v) { commitLinger = v; return this; }
     public Builder preallocateBytes(long v) { preallocateBytes = v; return this; }
+    public Builder fsyncObserver(LongConsumer v) { fsyncObserver = v; return this; }
 
     public FileLogOptions build() {
       return new FileLogOptions(partitions, fsync, fsyncInterval, segmentBytes, segmentAge, retentionAge,
-          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval, commitLinger, preallocateBytes);
+          maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval, commitLinger, preallocateBytes,
+          fsyncObserver);
     }
   }
 }

@@ -231,11 +231,22 @@ final class PartitionWriter {
 
   private void forceQuietly() {
     try {
+      long start = System.nanoTime();
       partition.active().force();
       shared.fsyncs.increment();
+      observeForce(start);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING,
           "background force of partition {0} failed: {1}", partition.id, e.toString());
+    }
+  }
+
+  /** Reports a force that began at {@code start} (System.nanoTime) to the options' observer. */
+  private void observeForce(long start) {
+    try {
+      shared.options.fsyncObserver().accept(System.nanoTime() - start);
+    } catch (RuntimeException e) { // a metrics problem must not fail durable appends
+      LOG.log(System.Logger.Level.DEBUG, "fsync observer failed: {0}", e.toString());
     }
   }
 
@@ -329,6 +340,7 @@ final class PartitionWriter {
     if (unpublished.isEmpty()) return;
     if (shared.options.fsync() == FsyncPolicy.ALWAYS) {
       Segment forcedAlready = null;
+      long start = System.nanoTime();
       try {
         for (Written w : unpublished) {
           if (w.segment() != forcedAlready) {
@@ -337,6 +349,7 @@ final class PartitionWriter {
             forcedAlready = w.segment();
           }
         }
+        observeForce(start);
       } catch (IOException e) {
         LogException failure = FileEventLog.failure("fsync of partition " + partition.id, e);
         cutBackAfterFailedForce(failure);

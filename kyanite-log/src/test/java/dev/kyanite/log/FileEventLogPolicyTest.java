@@ -61,6 +61,35 @@ class FileEventLogPolicyTest {
   }
 
   @Test
+  void everyGroupCommitForceIsReportedToTheObserverBeforeItsAck() throws Exception {
+    List<Long> forces = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(1)
+        .fsyncObserver(nanos -> {
+          forces.add(nanos);
+          if (forces.size() == 2) throw new IllegalStateException("an observer's failure fails no append");
+        }).build())) {
+      for (int i = 0; i < 5; i++) {
+        log.append(0, new byte[100]).get();
+        assertThat(forces).as("reported before the ack of append " + i).hasSize(i + 1);
+      }
+      assertThat(forces).allMatch(n -> n > 0);
+      assertThat(log.stats().fsyncs()).as("no roll or checkpoint: one force per append").isEqualTo(5);
+    }
+  }
+
+  @Test
+  void intervalPolicyReportsItsBackgroundForces() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger forces = new java.util.concurrent.atomic.AtomicInteger();
+    try (FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(1)
+        .fsync(FsyncPolicy.INTERVAL).fsyncInterval(Duration.ofMillis(10)).fsyncObserver(n -> forces.incrementAndGet()).build())) {
+      log.append(0, new byte[10]).get();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (forces.get() == 0 && System.nanoTime() < deadline) Thread.sleep(5);
+      assertThat(forces.get()).isPositive();
+    }
+  }
+
+  @Test
   void intervalPolicyAcksWrittenAndForcesInTheBackground() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(1)
         .fsync(FsyncPolicy.INTERVAL).fsyncInterval(Duration.ofMillis(10)).build())) {

@@ -7,10 +7,14 @@ import dev.kyanite.log.FileLogOptions;
 import dev.kyanite.log.FsyncPolicy;
 import dev.kyanite.server.config.Config;
 import dev.kyanite.server.config.ConfigKey;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 
 /** Opens the configured {@link EventLog} backend and declares its configuration keys. */
 final class EventLogs {
@@ -43,11 +47,30 @@ final class EventLogs {
     return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, RETENTION_CHECK, MAX_BYTES);
   }
 
-  static EventLog open(Config config, Path dataDir, Clock clock) {
+  static EventLog open(Config config, Path dataDir, Clock clock, MeterRegistry registry) {
     return switch (config.get(BACKEND)) {
       case MEMORY -> new MemoryEventLog(config.get(PARTITIONS));
-      case FILE -> FileEventLog.open(dataDir.resolve("log"), options(config, clock));
+      case FILE -> FileEventLog.open(dataDir.resolve("log"), options(config, clock).toBuilder()
+          .fsyncObserver(fsyncTimer(registry)).build());
     };
+  }
+
+  /**
+   * {@code kyanite_log_fsync_seconds}: a histogram of the forces that acks wait for, one sample per
+   * group commit (not per request: the writer records it once per fsync, off the event loop). Its
+   * tail is the floor of the ack latency's tail under {@code fsync=always}.
+   */
+  /** Upper bounds of the fsync histogram's buckets, 100 µs to 5 s. */
+  private static final Duration[] FSYNC_BUCKETS = java.util.stream.LongStream.of(
+      100, 250, 500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000, 5_000_000)
+      .mapToObj(micros -> Duration.ofNanos(micros * 1_000)).toArray(Duration[]::new);
+
+  private static LongConsumer fsyncTimer(MeterRegistry registry) {
+    Timer timer = Timer.builder("kyanite.log.fsync")
+        .description("duration of each log force that acknowledgements wait for (one per group commit)")
+        .serviceLevelObjectives(FSYNC_BUCKETS) // a dozen buckets, not Micrometer's ~70 percentile ones
+        .register(registry);
+    return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   static FileLogOptions options(Config config, Clock clock) {

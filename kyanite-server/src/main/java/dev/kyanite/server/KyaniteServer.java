@@ -118,9 +118,9 @@ public final class KyaniteServer implements AutoCloseable {
       case SQLITE -> SqliteMetadataStore.open(dataDir.resolve("metadata.db"));
       case MEMORY -> new MemoryMetadataStore();
     });
-    CompletableFuture<EventLog> logF = async("kyanite-open-log", () -> EventLogs.open(config, dataDir, clock));
+    registry = Metrics.newRegistry(); // first: the log reports its fsync times to it from the start
+    CompletableFuture<EventLog> logF = async("kyanite-open-log", () -> EventLogs.open(config, dataDir, clock, registry));
     vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-    registry = Metrics.newRegistry();
     phase("vertx");
     RuntimeException failure = null;
     try {

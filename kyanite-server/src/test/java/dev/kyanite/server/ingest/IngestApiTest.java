@@ -66,6 +66,24 @@ class IngestApiTest {
   }
 
   @Test
+  void logFsyncTimesAreAHistogramCountingEveryGroupCommit() {
+    event(s, "{\"type\":\"m.fsync\",\"data\":1}");
+    String m = s.get("/metrics", s.adminKey()).body();
+    assertThat(m).contains("# TYPE kyanite_log_fsync_seconds histogram", "kyanite_log_fsync_seconds_bucket{le=\"0.001\"");
+    long count = metric(m, "kyanite_log_fsync_seconds_count");
+    long fsyncs = metric(m, "kyanite_log_fsyncs_total");
+    assertThat(count).as("an acked event waited for at least one force").isPositive();
+    // counted at different instants, and fsyncs also counts rolls: never fewer than the forces timed
+    assertThat(fsyncs).isGreaterThanOrEqualTo(count);
+  }
+
+  private static long metric(String exposition, String name) {
+    return exposition.lines().filter(l -> l.startsWith(name + " ")).findFirst()
+        .map(l -> (long) Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .orElseThrow(() -> new AssertionError(name + " not exposed"));
+  }
+
+  @Test
   void unknownEventIs404() {
     HttpResponse<String> r = s.get("/v1/events/evt_nope", s.adminKey());
     assertThat(r.statusCode()).isEqualTo(404);
