@@ -55,16 +55,16 @@ final class EventLogs {
     };
   }
 
-  /**
-   * {@code kyanite_log_fsync_seconds}: a histogram of the forces that acks wait for, one sample per
-   * group commit (not per request: the writer records it once per fsync, off the event loop). Its
-   * tail is the floor of the ack latency's tail under {@code fsync=always}.
-   */
   /** Upper bounds of the fsync histogram's buckets, 100 µs to 5 s. */
   private static final Duration[] FSYNC_BUCKETS = java.util.stream.LongStream.of(
       100, 250, 500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000, 5_000_000)
       .mapToObj(micros -> Duration.ofNanos(micros * 1_000)).toArray(Duration[]::new);
 
+  /**
+   * {@code kyanite_log_fsync_seconds}: a histogram of the forces that acks wait for, one sample per
+   * group commit (not per request: the writer records it once per fsync, off the event loop). Its
+   * tail is the floor of the ack latency's tail under {@code fsync=always}.
+   */
   private static LongConsumer fsyncTimer(MeterRegistry registry) {
     Timer timer = Timer.builder("kyanite.log.fsync")
         .description("duration of each log force that acknowledgements wait for (one per group commit)")
