@@ -68,18 +68,41 @@ final class EventLookup {
     if (ms < 0) return null;
     for (EventSpan span : index.spansAt(ms)) {
       int p = span.partition();
-      long from = Math.max(span.first(), log.startPosition(p));
-      while (from <= span.last()) {
-        List<LogRecord> rs = log.read(p, from, (int) Math.min(1_000, span.last() - from + 1), Duration.ZERO);
-        if (rs.isEmpty()) break;
-        for (LogRecord r : rs) {
-          if (r.position() > span.last()) break;
-          if (matches(r, id, source)) return new Located(decode(r.payload()), p, r.position());
-        }
-        from = rs.get(rs.size() - 1).position() + 1;
-      }
+      Located l = scan(p, Math.max(span.first(), log.startPosition(p)), span.last() + 1, id, source, true);
+      if (l != null) return l;
     }
     return null;
+  }
+
+  private Located scanTail(String id, String source) {
+    Located found = null;
+    for (int p = 0; p < log.partitions(); p++) {
+      long from = Math.max(indexer.position(p), log.startPosition(p));
+      Located l = scan(p, from, Math.min(log.endPosition(p), from + MAX_TAIL_SCAN), id, source, false);
+      if (l != null) found = l;
+    }
+    return found;
+  }
+
+  /**
+   * The record of {@code id} (and {@code source}, if given) among positions {@code [from, end)} of
+   * partition {@code p}, read in chunks: the first match, or with {@code first} false the last one.
+   */
+  private Located scan(int p, long from, long end, String id, String source, boolean first) {
+    Located found = null;
+    while (from < end) {
+      List<LogRecord> rs = log.read(p, from, (int) Math.min(1_000, end - from), Duration.ZERO);
+      if (rs.isEmpty()) break;
+      for (LogRecord r : rs) {
+        if (r.position() >= end) return found;
+        if (matches(r, id, source)) {
+          found = new Located(decode(r.payload()), p, r.position());
+          if (first) return found;
+        }
+      }
+      from = rs.get(rs.size() - 1).position() + 1;
+    }
+    return found;
   }
 
   private static boolean matches(LogRecord r, String id, String source) {
@@ -89,24 +112,6 @@ final class EventLookup {
     } catch (IllegalArgumentException e) {
       return false;
     }
-  }
-
-  private Located scanTail(String id, String source) {
-    Located found = null;
-    for (int p = 0; p < log.partitions(); p++) {
-      long from = Math.max(indexer.position(p), log.startPosition(p));
-      long end = log.endPosition(p);
-      long limit = Math.min(end, from + MAX_TAIL_SCAN);
-      while (from < limit) {
-        List<LogRecord> rs = log.read(p, from, (int) Math.min(1_000, limit - from), Duration.ZERO);
-        if (rs.isEmpty()) break;
-        for (LogRecord r : rs) {
-          if (matches(r, id, source)) found = new Located(decode(r.payload()), p, r.position());
-        }
-        from = rs.get(rs.size() - 1).position() + 1;
-      }
-    }
-    return found;
   }
 
   private Located read(int partition, long position) {
