@@ -18,8 +18,9 @@ import java.util.concurrent.CompletableFuture;
  * once for the whole gather under {@link FsyncPolicy#ALWAYS}, and only then publishes the new end
  * to readers ({@link Partition#publish}) and hands the gather's acks to its {@link AckCompleter},
  * whose thread completes the futures. A write or force that fails is cut back so no partial frame
- * stays, and its appends fail (on this thread) with a typed {@link LogException}. It also rolls segments and moves the recovery point. All fields are
- * confined to the writer thread except the queue.
+ * stays, and its appends fail (on this thread) with a typed {@link LogException}. It also rolls
+ * segments and moves the recovery point. All fields are confined to the writer thread except the
+ * queue.
  */
 final class PartitionWriter {
   private static final System.Logger LOG = System.getLogger(PartitionWriter.class.getName());

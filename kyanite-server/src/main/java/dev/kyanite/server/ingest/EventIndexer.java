@@ -19,11 +19,11 @@ import org.slf4j.LoggerFactory;
  * {@link EventIndexStore} in batches: an event with a key or a client-chosen id gets an entry (id,
  * position, idempotency facts); every record is covered by an {@link EventSpan} (consecutive
  * positions received within at most a second), which is all an event with a server-assigned id
- * needs, since its id carries its receipt millisecond. The indexer stores the batch, committing the group's position only
- * after the batch is stored, and at most every {@link #COMMIT_EVERY} (a commit replaces the offsets
- * file: two fsyncs and a rename, which per batch cost more CPU than the indexing itself). The
- * committed position only bounds log retention and where a restart resumes; a crash re-indexes
- * what was stored after the last commit, which the store ignores.
+ * needs, since its id carries its receipt millisecond. The indexer stores the batch, committing
+ * the group's position only after the batch is stored, and at most every {@link #COMMIT_EVERY} (a
+ * commit replaces the offsets file: two fsyncs and a rename, which per batch cost more CPU than the
+ * indexing itself). The committed position only bounds log retention and where a restart resumes;
+ * a crash re-indexes what was stored after the last commit, which the store ignores.
  *
  * <p>{@link #catchUp} runs before the server reports ready, so after a restart the index holds
  * every acknowledged event; while running, the not-yet-indexed tail is covered by the
