@@ -47,30 +47,43 @@ final class EventLogs {
     return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, RETENTION_CHECK, MAX_BYTES);
   }
 
-  static EventLog open(Config config, Path dataDir, Clock clock, MeterRegistry registry) {
+  static EventLog open(Config config, Path dataDir, Clock clock, FsyncTimer fsyncTimer) {
     return switch (config.get(BACKEND)) {
       case MEMORY -> new MemoryEventLog(config.get(PARTITIONS));
       case FILE -> FileEventLog.open(dataDir.resolve("log"), options(config, clock).toBuilder()
-          .fsyncObserver(fsyncTimer(registry)).build());
+          .fsyncObserver(fsyncTimer).build());
     };
   }
-
-  /** Upper bounds of the fsync histogram's buckets, 100 µs to 5 s. */
-  private static final Duration[] FSYNC_BUCKETS = java.util.stream.LongStream.of(
-      100, 250, 500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000, 5_000_000)
-      .mapToObj(micros -> Duration.ofNanos(micros * 1_000)).toArray(Duration[]::new);
 
   /**
    * {@code kyanite_log_fsync_seconds}: a histogram of the forces that acks wait for, one sample per
    * group commit (not per request: the writer records it once per fsync, off the event loop). Its
    * tail is the floor of the ack latency's tail under {@code fsync=always}.
+   *
+   * <p>The log opens in parallel with the rest of start-up, before the meter registry exists (making
+   * a registry takes ~200 ms, which would otherwise delay recovery), so the timer is bound later by
+   * {@link #register}; only appends make the log report forces, and none come before that.
    */
-  private static LongConsumer fsyncTimer(MeterRegistry registry) {
-    Timer timer = Timer.builder("kyanite.log.fsync")
-        .description("duration of each log force that acknowledgements wait for (one per group commit)")
-        .serviceLevelObjectives(FSYNC_BUCKETS) // a dozen buckets, not Micrometer's ~70 percentile ones
-        .register(registry);
-    return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
+  static final class FsyncTimer implements LongConsumer {
+    /** Upper bounds of the histogram's buckets, 100 µs to 5 s. */
+    private static final Duration[] BUCKETS = java.util.stream.LongStream.of(
+        100, 250, 500, 1_000, 2_000, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000, 5_000_000)
+        .mapToObj(micros -> Duration.ofNanos(micros * 1_000)).toArray(Duration[]::new);
+
+    private volatile Timer timer;
+
+    void register(MeterRegistry registry) {
+      timer = Timer.builder("kyanite.log.fsync")
+          .description("duration of each log force that acknowledgements wait for (one per group commit)")
+          .serviceLevelObjectives(BUCKETS) // a dozen buckets, not Micrometer's ~70 percentile ones
+          .register(registry);
+    }
+
+    @Override
+    public void accept(long nanos) {
+      Timer t = timer;
+      if (t != null) t.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   static FileLogOptions options(Config config, Clock clock) {

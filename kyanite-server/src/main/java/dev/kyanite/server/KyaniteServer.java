@@ -118,9 +118,10 @@ public final class KyaniteServer implements AutoCloseable {
       case SQLITE -> SqliteMetadataStore.open(dataDir.resolve("metadata.db"));
       case MEMORY -> new MemoryMetadataStore();
     });
-    registry = Metrics.newRegistry(); // first: the log reports its fsync times to it from the start
-    CompletableFuture<EventLog> logF = async("kyanite-open-log", () -> EventLogs.open(config, dataDir, clock, registry));
+    EventLogs.FsyncTimer fsyncTimer = new EventLogs.FsyncTimer();
+    CompletableFuture<EventLog> logF = async("kyanite-open-log", () -> EventLogs.open(config, dataDir, clock, fsyncTimer));
     vertx = Vertx.vertx(vertxOptions());
+    registry = Metrics.newRegistry();
     phase("vertx");
     RuntimeException failure = null;
     try {
@@ -135,7 +136,10 @@ public final class KyaniteServer implements AutoCloseable {
     }
     if (failure != null) throw failure;
     phase("store+log");
-    if (log instanceof dev.kyanite.log.FileEventLog file) bindLogMeters(file, registry);
+    if (log instanceof dev.kyanite.log.FileEventLog file) {
+      bindLogMeters(file, registry);
+      fsyncTimer.register(registry);
+    }
 
     WorkerExecutor blocking = vertx.createSharedWorkerExecutor("kyanite-blocking", config.get(ServerKeys.BLOCKING_POOL));
     Authenticator auth = new Authenticator(store.keys(), blocking, System::nanoTime, config.get(AuthKeys.RATE_LIMIT),
