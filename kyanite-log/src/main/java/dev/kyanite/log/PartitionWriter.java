@@ -43,6 +43,8 @@ final class PartitionWriter {
   /** The other of two lists swapped at each publication (no copy per gather). */
   private List<Written> publishing = new ArrayList<>();
   private final Durability durability;
+  /** Appends bypass the page cache (see {@link DirectAppender}): only where each one is forced anyway. */
+  private final boolean direct;
   private final Thread thread;
   private final AckCompleter acks;
   private long nextPosition;
@@ -58,6 +60,7 @@ final class PartitionWriter {
     this.nextPosition = nextPosition;
     this.checkpointBytes = checkpointBytes;
     this.durability = shared.options.fsync() == FsyncPolicy.ALWAYS ? Durability.FSYNC : Durability.WRITTEN;
+    this.direct = shared.options.directIo() && shared.options.fsync() == FsyncPolicy.ALWAYS;
     this.thread = new Thread(this::writeLoop, "kyanite-log-writer-" + partition.id);
     thread.setDaemon(true);
     this.acks = new AckCompleter(partition.id);
@@ -178,6 +181,7 @@ final class PartitionWriter {
     long grow = upTo - a.fileBytes();
     if (grow <= 0) return;
     if (shared.overBudget(3 * grow)) return;
+    if (direct) a.appendDirect();
     if (zeros == null) zeros = ByteBuffer.allocateDirect((int) Math.min(ahead, 256 * 1024));
     long before = a.fileBytes();
     try {
@@ -306,6 +310,7 @@ final class PartitionWriter {
       }
       if (run.isEmpty()) continue;
       buf.flip();
+      if (direct) seg.appendDirect();
       long fileBefore = seg.fileBytes();
       try {
         seg.write(buf);

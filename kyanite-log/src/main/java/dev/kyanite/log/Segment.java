@@ -46,6 +46,9 @@ final class Segment {
   private long firstTimestamp = -1;
   private volatile long lastTimestamp = -1;
   private volatile boolean deleted;
+  /** Appends through {@code O_DIRECT} once {@link #appendDirect} succeeded (writer thread only). */
+  private DirectAppender direct;
+  private boolean directRefused;
 
   private Segment(Path dir, long base, ChannelOpener opener) {
     this.base = base;
@@ -155,6 +158,7 @@ final class Segment {
 
   /** Cuts the file back to {@code validBytes} and forces the cut. */
   void truncate(long validBytes) throws IOException {
+    if (direct != null) direct.forget();
     FileChannel ch = channel();
     ch.truncate(validBytes);
     ch.force(true);
@@ -228,6 +232,25 @@ final class Segment {
     }
   }
 
+  /**
+   * From now on, writes and pre-zeroing of this (active) segment bypass the page cache (see {@link
+   * DirectAppender}). Returns false, and keeps writing through the page cache, when the file system
+   * refuses {@code O_DIRECT}; it is asked once per segment.
+   */
+  boolean appendDirect() {
+    if (direct != null) return true;
+    if (directRefused) return false;
+    try {
+      direct = DirectAppender.open(opener, logPath);
+      return true;
+    } catch (IOException e) {
+      directRefused = true;
+      System.getLogger(Segment.class.getName()).log(System.Logger.Level.INFO,
+          "{0}: O_DIRECT refused ({1}); appends go through the page cache", logPath, e.toString());
+      return false;
+    }
+  }
+
   /** Bytes written so far, published or not (writer thread only). */
   long written() {
     return written;
@@ -240,19 +263,30 @@ final class Segment {
   void write(ByteBuffer buf) throws IOException {
     FileChannel ch = channel();
     long at = written;
+    long fileEnd = 0;
     try {
-      while (buf.hasRemaining()) at += ch.write(buf, at);
+      if (direct != null && direct.fitsBefore(at, buf.remaining(), fileBytes)) {
+        int n = buf.remaining();
+        fileEnd = direct.write(ch, at, buf);
+        at += n;
+      } else {
+        // growing the file (no pre-zeroed room: near the byte budget, or pre-zeroing off) goes
+        // through the page cache, so the file ends exactly at its last frame, as without O_DIRECT
+        if (direct != null) direct.forget();
+        while (buf.hasRemaining()) at += ch.write(buf, at);
+      }
     } catch (IOException e) {
       // the pre-zeroed tail goes too: simpler than re-zeroing, and the writer zeroes ahead again
       cutTo(ch, written, e);
       throw e;
     }
     written = at;
-    if (at > fileBytes) fileBytes = at;
+    fileBytes = Math.max(fileBytes, Math.max(at, fileEnd));
   }
 
   /** Truncates to {@code length} after a failure; if even that fails, learns the real length. */
   private void cutTo(FileChannel ch, long length, IOException cause) {
+    if (direct != null) direct.forget();
     try {
       ch.truncate(length);
       fileBytes = length;
@@ -289,9 +323,13 @@ final class Segment {
     long from = fileBytes;
     long at = from;
     try {
-      while (at < upTo) {
-        zeros.clear().limit((int) Math.min(zeros.capacity(), upTo - at));
-        while (zeros.hasRemaining()) at += ch.write(zeros, at);
+      if (direct != null) {
+        at = Math.max(from, direct.zero(from, upTo));
+      } else {
+        while (at < upTo) {
+          zeros.clear().limit((int) Math.min(zeros.capacity(), upTo - at));
+          while (zeros.hasRemaining()) at += ch.write(zeros, at);
+        }
       }
     } catch (IOException e) {
       cutTo(ch, from, e);
@@ -302,6 +340,7 @@ final class Segment {
 
   /** Cuts the pre-zeroed tail off (at a roll and a clean close): the file then ends at its last frame. */
   void trimTail() throws IOException {
+    if (direct != null) direct.forget();
     if (fileBytes > written) {
       channel().truncate(written);
       fileBytes = written;
@@ -349,6 +388,7 @@ final class Segment {
 
   /** Drops written but unpublished bytes (after a failed force). */
   void cutBack() throws IOException {
+    if (direct != null) direct.forget();
     channel().truncate(size);
     written = size;
     fileBytes = size;
@@ -471,6 +511,14 @@ final class Segment {
   }
 
   synchronized void close() {
+    if (direct != null) {
+      try {
+        direct.close();
+      } catch (IOException ignored) {
+        // every direct write was followed by a force of the ordinary channel, or was never acked
+      }
+      direct = null;
+    }
     if (channel != null) {
       try {
         channel.close();

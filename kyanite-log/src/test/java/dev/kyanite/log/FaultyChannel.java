@@ -11,7 +11,8 @@ import java.nio.channels.WritableByteChannel;
 /**
  * A segment channel that fails when told to, like Tape's {@code BrokenRandomAccessFile}: writes run
  * out of space part-way ("No space left on device" after a byte allowance), forces fail with an I/O
- * error. Everything else goes to the real channel.
+ * error. Everything else goes to the real channel. A channel opened with {@code O_DIRECT} writes
+ * whole blocks only, so its partial writes stop at a block boundary.
  */
 final class FaultyChannel extends FileChannel {
   /** Shared switches for every channel opened through {@link #opener}. */
@@ -21,19 +22,25 @@ final class FaultyChannel extends FileChannel {
   }
 
   static Segment.ChannelOpener opener(Faults faults) {
-    return (path, options) -> new FaultyChannel(FileChannel.open(path, options), faults);
+    return (path, options) -> new FaultyChannel(FileChannel.open(path, options), faults,
+        java.util.Arrays.asList(options).contains(com.sun.nio.file.ExtendedOpenOption.DIRECT));
   }
+
+  static final int BLOCK = 4096;
 
   private final FileChannel real;
   private final Faults faults;
+  private final boolean direct;
 
-  private FaultyChannel(FileChannel real, Faults faults) {
+  private FaultyChannel(FileChannel real, Faults faults, boolean direct) {
     this.real = real;
     this.faults = faults;
+    this.direct = direct;
   }
 
   private ByteBuffer allowed(ByteBuffer src) throws IOException {
     long allowance = faults.writeAllowance;
+    if (direct) allowance = allowance / BLOCK * BLOCK;
     if (allowance <= 0) throw new IOException("No space left on device");
     if (src.remaining() <= allowance) return src;
     return src.slice().limit((int) allowance); // a partial write, as a filling disk does

@@ -40,11 +40,14 @@ final class EventLogs {
   static final ConfigKey<Long> MAX_BYTES = ConfigKey.bytes("log.max-bytes", 0L,
       "Byte budget of the whole log; appends get `503` rather than grow past it. 0 = only the disk limits.")
       .check(n -> n >= 0, ">= 0");
+  static final ConfigKey<Boolean> DIRECT_IO = ConfigKey.bool("log.direct-io", true,
+      "Under `log.fsync=always`, write the active segment with O_DIRECT (no page-cache copy; less than half the "
+          + "log writer's CPU) where the file system allows it; `false` writes through the page cache.");
 
   private EventLogs() {}
 
   static List<ConfigKey<?>> keys() {
-    return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, RETENTION_CHECK, MAX_BYTES);
+    return List.of(BACKEND, PARTITIONS, FSYNC, FSYNC_INTERVAL, SEGMENT_BYTES, SEGMENT_AGE, RETENTION, RETENTION_CHECK, MAX_BYTES, DIRECT_IO);
   }
 
   static EventLog open(Config config, Path dataDir, Clock clock, FsyncTimer fsyncTimer) {
@@ -97,6 +100,7 @@ final class EventLogs {
         .retentionAge(config.get(RETENTION))
         .retentionCheckInterval(config.get(RETENTION_CHECK))
         .maxBytes(maxBytes == 0 ? Long.MAX_VALUE : maxBytes)
+        .directIo(config.get(DIRECT_IO))
         .clock(clock)
         .build();
   }

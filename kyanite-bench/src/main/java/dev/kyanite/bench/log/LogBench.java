@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * <pre>java -cp ... dev.kyanite.bench.log.LogBench [--seconds 10] [--appenders 64] [--record-bytes 300]
  *     [--batch 100] [--partitions 1] [--dir DIR]
  *     [--phases disk,single,batched,recovery] [--linger-us 200] [--preallocate-kib 4096] [--rounds 1]
- *     [--recovery-mib 1024]</pre>
+ *     [--recovery-mib 1024] [--direct-io true]</pre>
  * {@code --rounds N} alternates the single-record disk limits and the single-record log phase N
  * times and prints their medians (the target verdict then uses the median).
  *
@@ -40,6 +40,9 @@ import java.util.stream.Stream;
  */
 public final class LogBench {
   private LogBench() {}
+
+  /** {@code --direct-io}: whether the log appends with O_DIRECT (its default) or through the page cache. */
+  private static boolean directIo = true;
 
   public static void main(String[] args) throws Exception {
     int seconds = intArg(args, "--seconds", 10);
@@ -52,10 +55,11 @@ public final class LogBench {
     int lingerMicros = intArg(args, "--linger-us", 200);
     long preallocate = intArg(args, "--preallocate-kib", 4096) * 1024L;
     int rounds = intArg(args, "--rounds", 1);
+    directIo = Boolean.parseBoolean(strArg(args, "--direct-io", "true"));
     Path root = dirArg != null ? Files.createDirectories(Path.of(dirArg)) : Files.createTempDirectory("kyanite-logbench");
     System.out.printf("LogBench: %d s per phase, %d appenders, %d-byte records, batch %d, %d partition(s), fsync=always,"
-        + " commit linger %d us, preallocate %d KiB, dir %s%n", seconds, appenders, recordBytes, batch, partitions,
-        lingerMicros, preallocate >> 10, root);
+        + " commit linger %d us, preallocate %d KiB, direct I/O %s, dir %s%n", seconds, appenders, recordBytes, batch,
+        partitions, lingerMicros, preallocate >> 10, directIo, root);
     java.time.Duration linger = java.time.Duration.ofNanos(lingerMicros * 1000L);
     try {
       int frameSingle = 30 + 4 + recordBytes;
@@ -141,7 +145,8 @@ public final class LogBench {
   static Result run(Path dir, int partitions, int appenders, int recordBytes, int batch, int seconds,
       java.time.Duration linger, long preallocate) throws Exception {
     FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(partitions)
-        .fsync(FsyncPolicy.ALWAYS).segmentBytes(256L << 20).commitLinger(linger).preallocateBytes(preallocate).build());
+        .fsync(FsyncPolicy.ALWAYS).segmentBytes(256L << 20).commitLinger(linger).preallocateBytes(preallocate)
+        .directIo(directIo).build());
     ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-event-loop"));
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicLong failures = new AtomicLong();

@@ -1,0 +1,159 @@
+package dev.kyanite.log;
+
+import com.sun.nio.file.ExtendedOpenOption;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Appends to the active segment's file through a second channel opened with {@code O_DIRECT}
+ * ({@link FileLogOptions#directIo()}): the bytes go from an aligned buffer to the device without
+ * a page-cache copy, and the group commit's {@code fdatasync} then only flushes the device cache.
+ * Measured on the project's VM (2026-11-28, 30 KB writes + fdatasync into a pre-zeroed file): 80
+ * instead of 197 µs of CPU per write, and more writes a second, because buffered writes allocate,
+ * copy and write back page-cache pages on every append (see docs/performance.md).
+ *
+ * <p>{@code O_DIRECT} reads and writes whole aligned blocks only. An append therefore rewrites the
+ * file from the start of the block holding the first new byte: the bytes of that block already in
+ * the file (kept here in memory, {@link #tail}), then the new bytes, then zeros up to the block's
+ * end. The rewritten prefix is byte for byte what the file already holds, so a torn write of it
+ * (any mix of old and new sectors) leaves every earlier record intact; the zeros past the frames
+ * are the same clean end that the pre-zeroed tail gives, which recovery accepts.
+ *
+ * <p>The segment's ordinary channel still serves reads, truncation and forces; Linux keeps the two
+ * coherent (a direct write drops the cached pages of its range). Writer thread only.
+ */
+final class DirectAppender {
+  private static final int ZERO_CHUNK = 256 * 1024;
+
+  private final FileChannel channel;
+  private final int block;
+  /** The bytes {@code [alignDown(tailEnd), tailEnd)} of the file, in an aligned block-sized buffer. */
+  private final ByteBuffer tail;
+  /** The file offset whose partial block {@link #tail} holds; -1 when it must be read again. */
+  private long tailEnd = -1;
+  private ByteBuffer staging;
+  private ByteBuffer zeros;
+
+  private DirectAppender(FileChannel channel, int block) {
+    this.channel = channel;
+    this.block = block;
+    this.tail = aligned(block);
+  }
+
+  /**
+   * Opens {@code path} for direct writes. Throws when the file system refuses {@code O_DIRECT}
+   * (tmpfs before Linux 6.6, some FUSE file systems) or has an odd block size; the caller then
+   * writes through the page cache.
+   */
+  static DirectAppender open(Segment.ChannelOpener opener, Path path) throws IOException {
+    long size = Files.getFileStore(path).getBlockSize();
+    if (size < 512 || size > (1 << 16) || Long.bitCount(size) != 1) {
+      throw new IOException("unsuitable block size for O_DIRECT: " + size);
+    }
+    FileChannel ch;
+    try {
+      ch = opener.open(path, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+    } catch (UnsupportedOperationException e) {
+      throw new IOException("O_DIRECT not supported: " + e.getMessage(), e);
+    }
+    return new DirectAppender(ch, (int) size);
+  }
+
+  /**
+   * Whether {@code n} bytes written at {@code at} fit, padded to whole blocks, before {@code
+   * fileEnd}: direct writes only overwrite the pre-zeroed tail, never grow the file (a size change
+   * would make the group commit's {@code fdatasync} commit metadata too).
+   */
+  boolean fitsBefore(long at, int n, long fileEnd) {
+    return alignUp(at + n) <= fileEnd;
+  }
+
+  /**
+   * Writes the remaining bytes of {@code buf} at file offset {@code at} (the segment's written
+   * size) and returns the offset where the written blocks end (block-aligned, at least {@code at}
+   * plus the bytes). {@code file} is the segment's ordinary channel, read to learn the partial
+   * block's bytes after a truncation.
+   */
+  long write(FileChannel file, long at, ByteBuffer buf) throws IOException {
+    if (!buf.hasRemaining()) return at;
+    if (tailEnd != at) loadTail(file, at);
+    int head = (int) (at & (block - 1));
+    long start = at - head;
+    int n = buf.remaining();
+    int length = alignUp(head + n);
+    ByteBuffer out = staging(length);
+    out.clear();
+    out.put(tail.duplicate().position(0).limit(head));
+    out.put(buf);
+    while (out.position() < length) out.put((byte) 0);
+    out.flip();
+    tailEnd = -1; // unknown until the write has succeeded
+    long pos = start;
+    while (out.hasRemaining()) pos += channel.write(out, pos);
+    long end = at + n;
+    int newHead = (int) (end & (block - 1));
+    tail.clear();
+    tail.put(out.duplicate().position(length - block).limit(length - block + newHead));
+    tailEnd = end;
+    return start + length;
+  }
+
+  /**
+   * Writes zeros over the whole blocks of {@code [alignUp(from), alignDown(upTo))} and returns
+   * where they end ({@code from} if none fit). The bytes between {@code from} and the next
+   * block boundary read as zeros already (past the end of the file, so the file system zeroes them).
+   */
+  long zero(long from, long upTo) throws IOException {
+    if (zeros == null) zeros = aligned(ZERO_CHUNK);
+    long at = alignUp(from);
+    long end = upTo & -(long) block;
+    if (end <= at) return from; // not one whole block: nothing written
+    while (at < end) {
+      zeros.clear().limit((int) Math.min(ZERO_CHUNK, end - at));
+      while (zeros.hasRemaining()) at += channel.write(zeros, at);
+    }
+    return end;
+  }
+
+  /** Forgets the cached partial block (after the file was cut back or its end moved otherwise). */
+  void forget() {
+    tailEnd = -1;
+  }
+
+  void close() throws IOException {
+    channel.close();
+  }
+
+  private void loadTail(FileChannel file, long at) throws IOException {
+    int head = (int) (at & (block - 1));
+    tail.clear().limit(head);
+    long from = at - head;
+    while (tail.hasRemaining()) {
+      if (file.read(tail, from + tail.position()) < 0) {
+        throw new IOException("segment shorter than its written size " + at);
+      }
+    }
+    tailEnd = at;
+  }
+
+  private ByteBuffer staging(int length) {
+    if (staging == null || staging.capacity() < length) staging = aligned(Math.max(length, 64 * 1024));
+    return staging;
+  }
+
+  private int alignUp(int n) {
+    return (n + block - 1) & -block;
+  }
+
+  private long alignUp(long n) {
+    return (n + block - 1) & -(long) block;
+  }
+
+  private ByteBuffer aligned(int capacity) {
+    return ByteBuffer.allocateDirect(capacity + block).alignedSlice(block).limit(capacity).slice();
+  }
+}
