@@ -119,7 +119,12 @@ final class DirectAppender {
     return end;
   }
 
-  /** Forgets the cached partial block (after the file was cut back or its end moved otherwise). */
+  /**
+   * Forgets the cached partial block. The segment calls it whenever its end moves without this
+   * appender (a cut-back, a truncation, a page-cache write): the end could come back to the very
+   * offset cached here with other bytes before it, and a rewrite from the stale copy would then
+   * replace acknowledged bytes.
+   */
   void forget() {
     tailEnd = -1;
   }

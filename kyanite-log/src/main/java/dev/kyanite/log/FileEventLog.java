@@ -76,6 +76,8 @@ import java.util.stream.Stream;
  * budget) or {@code IO}, and the next appends try again by themselves. Between gathers the writer
  * keeps the active segment's zero tail refilled ({@link FileLogOptions#preallocateBytes()}), so
  * that group-commit fsyncs overwrite allocated blocks and flush data, not file-size metadata.
+ * Under {@code ALWAYS} those overwrites bypass the page cache ({@link FileLogOptions#directIo()},
+ * {@link DirectAppender}): whole blocks, the last partial one rewritten with the bytes it holds.
  *
  * <h2>Reading</h2>
  * Recently acknowledged records are served from a per-partition memory cache (the last {@link
