@@ -28,6 +28,8 @@ import java.nio.file.StandardOpenOption;
  */
 final class DirectAppender {
   private static final int ZERO_CHUNK = 256 * 1024;
+  /** Source of the padding after the last frame (less than one block). */
+  private static final byte[] PADDING = new byte[1 << 16];
 
   private final FileChannel channel;
   private final int block;
@@ -38,10 +40,10 @@ final class DirectAppender {
   private ByteBuffer staging;
   private ByteBuffer zeros;
 
-  private DirectAppender(FileChannel channel, int block) {
+  private DirectAppender(FileChannel channel, int block, ByteBuffer tail) {
     this.channel = channel;
     this.block = block;
-    this.tail = aligned(block);
+    this.tail = tail;
   }
 
   /**
@@ -51,7 +53,7 @@ final class DirectAppender {
    */
   static DirectAppender open(Segment.ChannelOpener opener, Path path) throws IOException {
     long size = Files.getFileStore(path).getBlockSize();
-    if (size < 512 || size > (1 << 16) || Long.bitCount(size) != 1) {
+    if (size < 512 || size > PADDING.length || Long.bitCount(size) != 1) {
       throw new IOException("unsuitable block size for O_DIRECT: " + size);
     }
     FileChannel ch;
@@ -60,7 +62,12 @@ final class DirectAppender {
     } catch (UnsupportedOperationException e) {
       throw new IOException("O_DIRECT not supported: " + e.getMessage(), e);
     }
-    return new DirectAppender(ch, (int) size);
+    try {
+      return new DirectAppender(ch, (int) size, aligned(ch, (int) size));
+    } catch (IOException e) {
+      ch.close();
+      throw e;
+    }
   }
 
   /**
@@ -89,7 +96,7 @@ final class DirectAppender {
     out.clear();
     out.put(tail.duplicate().position(0).limit(head));
     out.put(buf);
-    while (out.position() < length) out.put((byte) 0);
+    out.put(PADDING, 0, length - out.position());
     out.flip();
     tailEnd = -1; // unknown until the write has succeeded
     long pos = start;
@@ -145,7 +152,15 @@ final class DirectAppender {
     tailEnd = at;
   }
 
-  private ByteBuffer staging(int length) {
+  private static ByteBuffer aligned(FileChannel ch, int block) throws IOException {
+    try {
+      return ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block).slice();
+    } catch (OutOfMemoryError e) {
+      throw new IOException("no direct memory for an O_DIRECT buffer", e);
+    }
+  }
+
+  private ByteBuffer staging(int length) throws IOException {
     if (staging == null || staging.capacity() < length) staging = aligned(Math.max(length, 64 * 1024));
     return staging;
   }
@@ -158,7 +173,16 @@ final class DirectAppender {
     return (n + block - 1) & -(long) block;
   }
 
-  private ByteBuffer aligned(int capacity) {
-    return ByteBuffer.allocateDirect(capacity + block).alignedSlice(block).limit(capacity).slice();
+  /**
+   * An aligned direct buffer. Running out of direct memory becomes an {@link IOException}, so that
+   * the append fails like any failed write (and the segment falls back to the page cache) instead
+   * of an {@link OutOfMemoryError} ending the writer thread.
+   */
+  private ByteBuffer aligned(int capacity) throws IOException {
+    try {
+      return ByteBuffer.allocateDirect(capacity + block).alignedSlice(block).limit(capacity).slice();
+    } catch (OutOfMemoryError e) {
+      throw new IOException("no direct memory for an O_DIRECT buffer of " + capacity + " bytes", e);
+    }
   }
 }

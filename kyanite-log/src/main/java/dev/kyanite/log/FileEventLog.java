@@ -389,8 +389,12 @@ public final class FileEventLog implements EventLog {
 
   /** Maps an I/O failure to the typed error callers act on: a full disk is {@code FULL}. */
   static LogException failure(String what, IOException e) {
+    return new LogException(isNoSpace(e) ? LogException.Reason.FULL : LogException.Reason.IO, what + " failed: " + e, e);
+  }
+
+  /** Whether {@code e} says the disk (or the quota) is full. */
+  static boolean isNoSpace(IOException e) {
     String msg = e instanceof FileSystemException fse && fse.getReason() != null ? fse.getReason() : e.getMessage();
-    boolean full = msg != null && (msg.contains("No space left") || msg.contains("Disk quota exceeded"));
-    return new LogException(full ? LogException.Reason.FULL : LogException.Reason.IO, what + " failed: " + e, e);
+    return msg != null && (msg.contains("No space left") || msg.contains("Disk quota exceeded"));
   }
 }

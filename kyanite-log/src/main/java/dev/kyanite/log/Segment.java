@@ -24,6 +24,9 @@ import java.util.List;
  */
 final class Segment {
   private static final int READ_CHUNK = 64 * 1024;
+  /** Whether a refused {@code O_DIRECT} was logged at INFO already (then DEBUG: once per segment). */
+  private static final java.util.concurrent.atomic.AtomicBoolean DIRECT_REFUSAL_LOGGED =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   /** Opens segment files; tests substitute channels that fail on purpose. */
   @FunctionalInterface
@@ -244,11 +247,38 @@ final class Segment {
       direct = DirectAppender.open(opener, logPath);
       return true;
     } catch (IOException e) {
-      directRefused = true;
-      System.getLogger(Segment.class.getName()).log(System.Logger.Level.INFO,
-          "{0}: O_DIRECT refused ({1}); appends go through the page cache", logPath, e.toString());
+      refuseDirect(e);
       return false;
     }
+  }
+
+  /** Whether appends currently go through {@code O_DIRECT}. */
+  boolean appendsDirect() {
+    return direct != null;
+  }
+
+  /**
+   * Goes back to page-cache writes for the rest of this segment's life: at a roll (a sealed
+   * segment is never written again; its channel and buffers are released now, not at retention),
+   * or after a direct write failed for a reason other than space (the next append then tries the
+   * page cache instead of failing the same way again).
+   */
+  void endDirect() {
+    directRefused = true;
+    if (direct == null) return;
+    try {
+      direct.close();
+    } catch (IOException ignored) {
+      // every direct write was followed by a force of the ordinary channel, or was never acked
+    }
+    direct = null;
+  }
+
+  private void refuseDirect(IOException e) {
+    directRefused = true;
+    System.Logger.Level level = DIRECT_REFUSAL_LOGGED.getAndSet(true) ? System.Logger.Level.DEBUG : System.Logger.Level.INFO;
+    System.getLogger(Segment.class.getName()).log(level,
+        "{0}: O_DIRECT refused ({1}); appends go through the page cache", logPath, e.toString());
   }
 
   /** Bytes written so far, published or not (writer thread only). */
@@ -278,6 +308,7 @@ final class Segment {
     } catch (IOException e) {
       // the pre-zeroed tail goes too: simpler than re-zeroing, and the writer zeroes ahead again
       cutTo(ch, written, e);
+      if (direct != null && !FileEventLog.isNoSpace(e)) endDirect();
       throw e;
     }
     written = at;
@@ -511,14 +542,7 @@ final class Segment {
   }
 
   synchronized void close() {
-    if (direct != null) {
-      try {
-        direct.close();
-      } catch (IOException ignored) {
-        // every direct write was followed by a force of the ordinary channel, or was never acked
-      }
-      direct = null;
-    }
+    endDirect();
     if (channel != null) {
       try {
         channel.close();

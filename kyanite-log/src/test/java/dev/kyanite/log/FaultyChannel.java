@@ -19,6 +19,8 @@ final class FaultyChannel extends FileChannel {
   static final class Faults {
     volatile long writeAllowance = Long.MAX_VALUE;
     volatile int failingForces;
+    /** Channels opened with O_DIRECT and not closed yet. */
+    final java.util.concurrent.atomic.AtomicInteger openDirect = new java.util.concurrent.atomic.AtomicInteger();
   }
 
   static Segment.ChannelOpener opener(Faults faults) {
@@ -36,6 +38,7 @@ final class FaultyChannel extends FileChannel {
     this.real = real;
     this.faults = faults;
     this.direct = direct;
+    if (direct) faults.openDirect.incrementAndGet();
   }
 
   private ByteBuffer allowed(ByteBuffer src) throws IOException {
@@ -93,5 +96,9 @@ final class FaultyChannel extends FileChannel {
   @Override public MappedByteBuffer map(MapMode mode, long position, long size) throws IOException { return real.map(mode, position, size); }
   @Override public FileLock lock(long position, long size, boolean shared) throws IOException { return real.lock(position, size, shared); }
   @Override public FileLock tryLock(long position, long size, boolean shared) throws IOException { return real.tryLock(position, size, shared); }
-  @Override protected void implCloseChannel() throws IOException { real.close(); }
+  @Override
+  protected void implCloseChannel() throws IOException {
+    if (direct) faults.openDirect.decrementAndGet();
+    real.close();
+  }
 }
