@@ -182,7 +182,7 @@ final class PartitionWriter {
     if (grow <= 0) return;
     if (shared.overBudget(3 * grow)) return;
     if (direct) a.appendDirect();
-    if (zeros == null && !a.appendsDirect()) zeros = ByteBuffer.allocateDirect((int) Math.min(ahead, 256 * 1024));
+    if (zeros == null) zeros = ByteBuffer.allocateDirect((int) Math.min(ahead, 256 * 1024));
     long before = a.fileBytes();
     try {
       a.zeroAhead(zeros, upTo);

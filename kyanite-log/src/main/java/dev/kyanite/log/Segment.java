@@ -301,7 +301,8 @@ final class Segment {
         at += n;
       } else {
         // growing the file (no pre-zeroed room: near the byte budget, or pre-zeroing off) goes
-        // through the page cache, so the file ends exactly at its last frame, as without O_DIRECT
+        // through the page cache, so the file ends exactly at its last frame, as without O_DIRECT;
+        // so does a large run (DirectAppender.MAX_WRITE); Linux keeps the two kinds coherent
         if (direct != null) direct.forget();
         while (buf.hasRemaining()) at += ch.write(buf, at);
       }
@@ -354,13 +355,12 @@ final class Segment {
     long from = fileBytes;
     long at = from;
     try {
-      if (direct != null) {
-        at = Math.max(from, direct.zero(from, upTo));
-      } else {
-        while (at < upTo) {
-          zeros.clear().limit((int) Math.min(zeros.capacity(), upTo - at));
-          while (zeros.hasRemaining()) at += ch.write(zeros, at);
-        }
+      // through the page cache even when appends are direct: the next fdatasync flushes them
+      // along with its data, where direct zeros would hold up the writer for each 2 MiB chunk
+      // (LogBench batched, 2 MB gathers: 1.06-1.13 M records/s with direct zeros, 1.74-1.75 M so)
+      while (at < upTo) {
+        zeros.clear().limit((int) Math.min(zeros.capacity(), upTo - at));
+        while (zeros.hasRemaining()) at += ch.write(zeros, at);
       }
     } catch (IOException e) {
       cutTo(ch, from, e);
