@@ -17,6 +17,11 @@ public final class Timestamps {
   private record Second(long epochSecond, String text) {}
 
   private static volatile Second last = new Second(Long.MIN_VALUE, "");
+  /** The last instant formatted, whole: the events of a batch share one receipt time, formatted
+   * twice each (log record and answer), so all but the first call of a batch return this text. */
+  private record Formatted(long epochSecond, int nano, String text) {}
+
+  private static volatile Formatted lastFormatted = new Formatted(Long.MIN_VALUE, 0, "");
   /** The last second parsed (a different cache: consumers and ingest run on different threads). */
   private static volatile Second lastParsed = new Second(Long.MIN_VALUE, "");
 
@@ -27,12 +32,20 @@ public final class Timestamps {
     long s = t.getEpochSecond();
     // years 0000-9999 only; others keep Instant's own sign and width rules
     if (s < -62_167_219_200L || s > 253_402_300_799L) return t.toString();
+    int nano = t.getNano();
+    Formatted whole = lastFormatted;
+    if (whole.epochSecond == s && whole.nano == nano) return whole.text;
+    String text = formatNew(s, nano);
+    lastFormatted = new Formatted(s, nano, text);
+    return text;
+  }
+
+  private static String formatNew(long s, int nano) {
     Second cached = last;
     if (cached.epochSecond != s) {
       cached = new Second(s, LocalDateTime.ofEpochSecond(s, 0, ZoneOffset.UTC).toString().substring(0, 16) + seconds(s));
       last = cached;
     }
-    int nano = t.getNano();
     StringBuilder sb = new StringBuilder(30).append(cached.text);
     if (nano > 0) {
       int digits;
