@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
  * a page-cache copy, and the group commit's {@code fdatasync} then only flushes the device cache.
  * Measured on the project's VM (2026-11-28, 30 KB writes + fdatasync into a pre-zeroed file): 80
  * instead of 197 µs of CPU per write, and more writes a second, because buffered writes allocate,
- * copy and write back page-cache pages on every append (see docs/performance.md).
+ * copy and write back page-cache pages on every append (see docs/performance.md). The pre-zeroing
+ * and runs over {@link #MAX_WRITE} stay in the page cache (see there).
  *
  * <p>{@code O_DIRECT} reads and writes whole aligned blocks only. An append therefore rewrites the
  * file from the start of the block holding the first new byte: the bytes of that block already in
