@@ -113,6 +113,34 @@ class FileEventLogDirectIoTest {
     assertThat(directOpens.get()).as("direct-io=false, and fsync=interval").isZero();
   }
 
+  @Test
+  void aFileSystemThatRefusesDirectIoIsWrittenThroughThePageCache() throws Exception {
+    // tmpfs before Linux 6.6 and some FUSE file systems fail open(O_DIRECT) with EINVAL
+    AtomicInteger refused = new AtomicInteger();
+    Segment.ChannelOpener refusing = (path, options) -> {
+      if (Arrays.asList(options).contains(ExtendedOpenOption.DIRECT)) {
+        refused.incrementAndGet();
+        throw new IOException("Invalid argument");
+      }
+      return FileChannel.open(path, options);
+    };
+    Random random = new Random(8);
+    List<byte[]> acked = new ArrayList<>();
+    try (FileEventLog log = FileEventLog.open(dir, options().build(), refusing)) {
+      appendRandom(log, random, 2_000, acked); // rolls: each new segment asks once
+      assertExactly(log, acked);
+      assertThat(log.check().ok()).isTrue();
+    }
+    try (Stream<Path> files = Files.list(dir.resolve("partition-0"))) {
+      long segments = files.filter(f -> f.toString().endsWith(".log")).count();
+      assertThat(refused.get()).as("asked once per segment").isBetween(2, (int) segments);
+    }
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertThat(log.recoveryReport().repaired()).isFalse();
+      assertExactly(log, acked);
+    }
+  }
+
   @org.junit.jupiter.params.ParameterizedTest(name = "tail cache {0} bytes")
   @org.junit.jupiter.params.provider.ValueSource(longs = {0, 2 << 20})
   void unalignedAppendsOfEverySizeReadBackBeforeAndAfterReopenAndRolls(long tailCache) throws Exception {
