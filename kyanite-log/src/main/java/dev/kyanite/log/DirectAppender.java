@@ -70,7 +70,7 @@ final class DirectAppender {
       throw new IOException("O_DIRECT not supported: " + e.getMessage(), e);
     }
     try {
-      return new DirectAppender(ch, (int) size, aligned(ch, (int) size));
+      return new DirectAppender(ch, (int) size, aligned((int) size, (int) size));
     } catch (IOException e) {
       ch.close();
       throw e;
@@ -142,16 +142,8 @@ final class DirectAppender {
     tailEnd = at;
   }
 
-  private static ByteBuffer aligned(FileChannel ch, int block) throws IOException {
-    try {
-      return ByteBuffer.allocateDirect(2 * block).alignedSlice(block).limit(block).slice();
-    } catch (OutOfMemoryError e) {
-      throw new IOException("no direct memory for an O_DIRECT buffer", e);
-    }
-  }
-
   private ByteBuffer staging(int length) throws IOException {
-    if (staging == null || staging.capacity() < length) staging = aligned(Math.max(length, 64 * 1024));
+    if (staging == null || staging.capacity() < length) staging = aligned(Math.max(length, 64 * 1024), block);
     return staging;
   }
 
@@ -168,7 +160,7 @@ final class DirectAppender {
    * the append fails like any failed write (and the segment falls back to the page cache) instead
    * of an {@link OutOfMemoryError} ending the writer thread.
    */
-  private ByteBuffer aligned(int capacity) throws IOException {
+  private static ByteBuffer aligned(int capacity, int block) throws IOException {
     try {
       return ByteBuffer.allocateDirect(capacity + block).alignedSlice(block).limit(capacity).slice();
     } catch (OutOfMemoryError e) {
