@@ -88,12 +88,12 @@ final class DirectAppender {
 
   /**
    * Writes the remaining bytes of {@code buf} at file offset {@code at} (the segment's written
-   * size) and returns the offset where the written blocks end (block-aligned, at least {@code at}
-   * plus the bytes). {@code file} is the segment's ordinary channel, read to learn the partial
-   * block's bytes after a truncation.
+   * size), padded to whole blocks, which the caller has checked with {@link #fitsBefore}. {@code
+   * file} is the segment's ordinary channel, read to learn the partial block's bytes after the end
+   * moved without this appender.
    */
-  long write(FileChannel file, long at, ByteBuffer buf) throws IOException {
-    if (!buf.hasRemaining()) return at;
+  void write(FileChannel file, long at, ByteBuffer buf) throws IOException {
+    if (!buf.hasRemaining()) return;
     if (tailEnd != at) loadTail(file, at);
     int head = (int) (at & (block - 1));
     long start = at - head;
@@ -113,7 +113,6 @@ final class DirectAppender {
     tail.clear();
     tail.put(out.duplicate().position(length - block).limit(length - block + newHead));
     tailEnd = end;
-    return start + length;
   }
 
   /**

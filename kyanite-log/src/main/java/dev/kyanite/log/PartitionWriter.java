@@ -181,7 +181,6 @@ final class PartitionWriter {
     long grow = upTo - a.fileBytes();
     if (grow <= 0) return;
     if (shared.overBudget(3 * grow)) return;
-    if (direct) a.appendDirect();
     if (zeros == null) zeros = ByteBuffer.allocateDirect((int) Math.min(ahead, 256 * 1024));
     long before = a.fileBytes();
     try {

@@ -161,9 +161,8 @@ final class Segment {
 
   /** Cuts the file back to {@code validBytes} and forces the cut. */
   void truncate(long validBytes) throws IOException {
-    if (direct != null) direct.forget();
     FileChannel ch = channel();
-    ch.truncate(validBytes);
+    truncateFile(ch, validBytes);
     ch.force(true);
     size = validBytes;
     written = validBytes;
@@ -236,25 +235,17 @@ final class Segment {
   }
 
   /**
-   * From now on, writes and pre-zeroing of this (active) segment bypass the page cache (see {@link
-   * DirectAppender}). Returns false, and keeps writing through the page cache, when the file system
-   * refuses {@code O_DIRECT}; it is asked once per segment.
+   * From now on, appends to this (active) segment that fit its pre-zeroed tail bypass the page
+   * cache (see {@link DirectAppender}). When the file system refuses {@code O_DIRECT} they keep
+   * going through the page cache; it is asked once per segment.
    */
-  boolean appendDirect() {
-    if (direct != null) return true;
-    if (directRefused) return false;
+  void appendDirect() {
+    if (direct != null || directRefused) return;
     try {
       direct = DirectAppender.open(opener, logPath);
-      return true;
     } catch (IOException e) {
       refuseDirect(e);
-      return false;
     }
-  }
-
-  /** Whether appends currently go through {@code O_DIRECT}. */
-  boolean appendsDirect() {
-    return direct != null;
   }
 
   /**
@@ -293,11 +284,10 @@ final class Segment {
   void write(ByteBuffer buf) throws IOException {
     FileChannel ch = channel();
     long at = written;
-    long fileEnd = 0;
     try {
       if (direct != null && direct.fitsBefore(at, buf.remaining(), fileBytes)) {
         int n = buf.remaining();
-        fileEnd = direct.write(ch, at, buf);
+        direct.write(ch, at, buf); // inside the file: fileBytes stays
         at += n;
       } else {
         // growing the file (no pre-zeroed room: near the byte budget, or pre-zeroing off) goes
@@ -313,14 +303,22 @@ final class Segment {
       throw e;
     }
     written = at;
-    fileBytes = Math.max(fileBytes, Math.max(at, fileEnd));
+    if (at > fileBytes) fileBytes = at;
+  }
+
+  /**
+   * Every truncation goes through here: the file's end moves back, so the direct appender's copy
+   * of the last partial block may no longer be what the file holds once the end grows back.
+   */
+  private void truncateFile(FileChannel ch, long length) throws IOException {
+    if (direct != null) direct.forget();
+    ch.truncate(length);
   }
 
   /** Truncates to {@code length} after a failure; if even that fails, learns the real length. */
   private void cutTo(FileChannel ch, long length, IOException cause) {
-    if (direct != null) direct.forget();
     try {
-      ch.truncate(length);
+      truncateFile(ch, length);
       fileBytes = length;
     } catch (IOException suppressed) {
       cause.addSuppressed(suppressed);
@@ -371,9 +369,8 @@ final class Segment {
 
   /** Cuts the pre-zeroed tail off (at a roll and a clean close): the file then ends at its last frame. */
   void trimTail() throws IOException {
-    if (direct != null) direct.forget();
     if (fileBytes > written) {
-      channel().truncate(written);
+      truncateFile(channel(), written);
       fileBytes = written;
     }
   }
@@ -419,8 +416,7 @@ final class Segment {
 
   /** Drops written but unpublished bytes (after a failed force). */
   void cutBack() throws IOException {
-    if (direct != null) direct.forget();
-    channel().truncate(size);
+    truncateFile(channel(), size);
     written = size;
     fileBytes = size;
     synchronized (this) {

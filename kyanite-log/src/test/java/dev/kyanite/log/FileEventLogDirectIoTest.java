@@ -93,6 +93,14 @@ class FileEventLogDirectIoTest {
     }
   }
 
+  /** Reopens the log in {@link #dir}: nothing to repair, exactly the acked records. */
+  private void assertReopensExactly(FileLogOptions opts, List<byte[]> acked) {
+    try (FileEventLog log = FileEventLog.open(dir, opts)) {
+      assertThat(log.recoveryReport().repaired()).isFalse();
+      assertExactly(log, acked);
+    }
+  }
+
   private Path segmentFile(long base) {
     return dir.resolve("partition-0").resolve(String.format("%020d.log", base));
   }
@@ -135,10 +143,7 @@ class FileEventLogDirectIoTest {
       long segments = files.filter(f -> f.toString().endsWith(".log")).count();
       assertThat(refused.get()).as("asked once per segment").isBetween(2, (int) segments);
     }
-    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
-      assertThat(log.recoveryReport().repaired()).isFalse();
-      assertExactly(log, acked);
-    }
+    assertReopensExactly(options().build(), acked);
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "tail cache {0} bytes")
@@ -220,10 +225,7 @@ class FileEventLogDirectIoTest {
       appendRandom(log, random, 40, acked);
       assertExactly(log, acked);
     }
-    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
-      assertThat(log.recoveryReport().repaired()).isFalse();
-      assertExactly(log, acked);
-    }
+    assertReopensExactly(options().build(), acked);
   }
 
   @Test
@@ -240,10 +242,7 @@ class FileEventLogDirectIoTest {
       appendRandom(log, random, 30, acked);
       assertExactly(log, acked);
     }
-    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
-      assertThat(log.recoveryReport().repaired()).isFalse();
-      assertExactly(log, acked);
-    }
+    assertReopensExactly(options().build(), acked);
   }
 
   @Test
@@ -267,10 +266,7 @@ class FileEventLogDirectIoTest {
       appendRandom(log, random, 25, acked);
       assertExactly(log, acked);
     }
-    try (FileEventLog log = FileEventLog.open(dir, opts)) {
-      assertThat(log.recoveryReport().repaired()).isFalse();
-      assertExactly(log, acked);
-    }
+    assertReopensExactly(opts, acked);
   }
 
   @Test
