@@ -8,7 +8,9 @@ import java.util.Base64;
 
 /**
  * The secret format and hashing of API keys. A secret is {@code kya_} + 32 random bytes in
- * unpadded base64url (43 characters); ids are {@code key_} + 12 random bytes. Only
+ * unpadded base64url (43 characters); ids are {@code key_} + 12 random bytes in lowercase hex.
+ * Ids are logged and shown, so their alphabet has no {@code _}: a base64url id could contain
+ * {@code kya_…} and look like a secret to a scanner (one did: {@code key_kya_fZK1slzS3RJr}). Only
  * {@link #hash} of a secret is ever stored.
  */
 public final class ApiKeySecrets {
@@ -34,7 +36,7 @@ public final class ApiKeySecrets {
   public static String newId() {
     byte[] b = new byte[12];
     RANDOM.nextBytes(b);
-    return "key_" + B64.encodeToString(b);
+    return "key_" + java.util.HexFormat.of().formatHex(b);
   }
 
   /** SHA-256 of the secret's UTF-8 bytes (32 bytes). */

@@ -20,6 +20,6 @@ class CredentialFormatTest {
     assertThat(s).matches("kya_[A-Za-z0-9_-]{43}");
     assertThat(ApiKeySecrets.newSecret()).isNotEqualTo(s);
     assertThat(ApiKeySecrets.hash(s)).hasSize(32);
-    assertThat(ApiKeySecrets.newId()).matches("key_[A-Za-z0-9_-]{16}");
+    assertThat(ApiKeySecrets.newId()).matches("key_[0-9a-f]{24}"); // no '_' after the prefix: never "kya_…"
   }
 }
