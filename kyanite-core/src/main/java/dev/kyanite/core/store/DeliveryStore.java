@@ -39,6 +39,16 @@ public interface DeliveryStore {
    */
   DeliveryPage list(String endpointId, DeliveryStatus status, String cursor, int limit);
 
+  /**
+   * Ends every scheduled delivery ({@code pending}/{@code retrying}) of one endpoint: each becomes
+   * {@code failed} with {@code lastError = reason}, no next attempt and {@code updatedAt = now};
+   * attempts, payload and creation time stay. Called when the endpoint is deleted, so that its
+   * dead letters show at once instead of when each retry would have fallen due.
+   *
+   * @return deliveries ended
+   */
+  long failScheduled(String endpointId, String reason, Instant now);
+
   /** Number of scheduled deliveries (the retry backlog). */
   long countScheduled();
 

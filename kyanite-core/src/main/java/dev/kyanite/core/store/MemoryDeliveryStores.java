@@ -93,6 +93,19 @@ final class MemoryDeliveryStores {
     }
 
     @Override
+    public synchronized long failScheduled(String endpointId, String reason, Instant now) {
+      long n = 0;
+      for (Map.Entry<String, Delivery> e : byId.entrySet()) {
+        Delivery d = e.getValue();
+        if (!d.endpointId().equals(endpointId) || !d.status().scheduled()) continue;
+        e.setValue(new Delivery(d.id(), d.eventId(), d.endpointId(), d.eventType(), DeliveryStatus.FAILED, d.attempts(),
+            null, d.lastStatus(), reason, d.payload(), d.createdAt(), now));
+        n++;
+      }
+      return n;
+    }
+
+    @Override
     public synchronized long countScheduled() {
       return byId.values().stream().filter(d -> d.status().scheduled()).count();
     }

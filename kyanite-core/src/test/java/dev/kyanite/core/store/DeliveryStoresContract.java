@@ -101,6 +101,26 @@ public abstract class DeliveryStoresContract {
   }
 
   @Test
+  void failScheduledEndsOnlyTheScheduledDeliveriesOfOneEndpoint() {
+    Delivery retrying = delivery("msg_a", "ep_1", DeliveryStatus.RETRYING, T0, T0.plusSeconds(30));
+    store.deliveries().upsertAll(List.of(retrying,
+        delivery("msg_b", "ep_1", DeliveryStatus.PENDING, T0, T0.plusSeconds(10)),
+        delivery("msg_c", "ep_1", DeliveryStatus.DELIVERED, T0, null),
+        delivery("msg_d", "ep_2", DeliveryStatus.RETRYING, T0, T0.plusSeconds(10))));
+    Instant now = T0.plusSeconds(3);
+    assertThat(store.deliveries().failScheduled("ep_1", "endpoint_deleted", now)).isEqualTo(2);
+    Delivery failed = store.deliveries().find("msg_a").orElseThrow();
+    assertThat(failed).usingRecursiveComparison().isEqualTo(new Delivery("msg_a", retrying.eventId(), "ep_1",
+        retrying.eventType(), DeliveryStatus.FAILED, retrying.attempts(), null, retrying.lastStatus(), "endpoint_deleted",
+        retrying.payload(), T0, now));
+    assertThat(store.deliveries().find("msg_b").orElseThrow().status()).isEqualTo(DeliveryStatus.FAILED);
+    assertThat(store.deliveries().find("msg_c").orElseThrow().status()).isEqualTo(DeliveryStatus.DELIVERED);
+    assertThat(store.deliveries().find("msg_d").orElseThrow().status()).isEqualTo(DeliveryStatus.RETRYING);
+    assertThat(store.deliveries().due(T0.plusSeconds(100), Set.of(), 10)).extracting(Delivery::id).containsExactly("msg_d");
+    assertThat(store.deliveries().failScheduled("ep_1", "endpoint_deleted", now)).isZero();
+  }
+
+  @Test
   void listFiltersAndPagesNewestFirstWithACursor() {
     List<Delivery> all = new ArrayList<>();
     for (int i = 0; i < 7; i++) {

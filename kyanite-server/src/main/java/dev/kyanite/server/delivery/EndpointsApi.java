@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Handlers of the endpoints API (admin): create, list, get, patch, delete, rotate-secret. Store work
@@ -25,6 +27,7 @@ import io.vertx.ext.web.RoutingContext;
  * before the response is sent, so the next event already sees the change.
  */
 final class EndpointsApi {
+  private static final Logger LOG = LoggerFactory.getLogger(EndpointsApi.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ServerContext ctx;
@@ -121,7 +124,12 @@ final class EndpointsApi {
     String id = rc.pathParam("id");
     ctx.executeBlocking(() -> {
       boolean gone = ctx.store().endpoints().delete(id);
-      if (gone) service.reloadEndpoints();
+      if (gone) {
+        service.reloadEndpoints();
+        // its retries would otherwise stay "retrying" until each fell due (up to 10 h)
+        long ended = ctx.store().deliveries().failScheduled(id, "endpoint_deleted", ctx.clock().instant());
+        if (ended > 0) LOG.info("endpoint {} deleted: {} scheduled deliveries failed", id, ended);
+      }
       return gone;
     }).onSuccess(gone -> {
       if (gone) rc.response().setStatusCode(204).end();

@@ -103,6 +103,12 @@ final class EventsHandler {
 
   /** {@code POST /v1/events/batch}. */
   void batch(RoutingContext rc) {
+    if (atomicParam(rc.request().getParam("atomic")) == null) {
+      // a typo (atomic=yes) must not silently turn an all-or-nothing batch into a partial one
+      RequestBody.refuse(rc, Problems.invalidRequest("atomic must be true or false", List.of(Map.of(
+          "pointer", "/atomic", "keyword", "type", "message", "atomic must be true, false, 1 or 0"))));
+      return;
+    }
     String ct = rc.request().getHeader("Content-Type");
     String media = media(ct);
     if (JSON.equals(media)) jsonBatch(rc, EventDecoder.Format.NATIVE);
@@ -185,7 +191,7 @@ final class EventsHandler {
       Problems.send(rc, d.refusal.toProblem());
       return;
     }
-    boolean atomic = isTrue(rc.request().getParam("atomic"));
+    boolean atomic = atomicParam(rc.request().getParam("atomic"));
     ContextMailbox loop = ContextMailbox.of(Vertx.currentContext());
     ingestor.submit(d.items, atomic).whenComplete((v, err) -> loop.post(() -> {
       if (err != null) {
@@ -241,7 +247,10 @@ final class EventsHandler {
     return (semi < 0 ? contentType : contentType.substring(0, semi)).trim().toLowerCase(Locale.ROOT);
   }
 
-  private static boolean isTrue(String v) {
-    return v != null && (v.equalsIgnoreCase("true") || v.equals("1"));
+  /** {@code ?atomic=}: absent, true/false (any case) or 1/0; null for anything else. */
+  static Boolean atomicParam(String v) {
+    if (v == null || v.equalsIgnoreCase("false") || v.equals("0")) return Boolean.FALSE;
+    if (v.equalsIgnoreCase("true") || v.equals("1")) return Boolean.TRUE;
+    return null;
   }
 }

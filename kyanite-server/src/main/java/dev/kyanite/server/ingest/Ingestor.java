@@ -111,6 +111,7 @@ final class Ingestor {
     }
     item.eventId = id;
     item.receivedAt = now;
+    if (in.clientId() != null) item.idSource = source;
     // passed-through data goes to the log as the client's bytes, so the event's own data is unused
     Event event = new Event(id, in.type(), source, in.subject(), in.time(), now, in.key(),
         in.raw() != null ? NullNode.getInstance() : in.data(), ext, item.idemKey, item.hash);

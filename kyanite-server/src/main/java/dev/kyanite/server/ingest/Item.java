@@ -13,6 +13,11 @@ final class Item {
   /** The id and receipt time given to the event by prepare (before idempotency). */
   String eventId;
   Instant receivedAt;
+  /**
+   * The event's source when its id came from the client: such ids are unique only per source, so
+   * the answer's {@code Location} names it ({@code ?source=}). Null for server-assigned ids.
+   */
+  String idSource;
   byte[] record;
   int partition;
   /** Scoped de-duplication key, or null. */

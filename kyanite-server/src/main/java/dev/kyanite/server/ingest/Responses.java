@@ -31,7 +31,7 @@ final class Responses {
     sb.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append("\",\"durability\":\"").append(durability).append("\"}");
     res.setStatusCode(202)
         .putHeader("Content-Type", "application/json")
-        .putHeader("Location", location(it.acceptedId));
+        .putHeader("Location", location(it.acceptedId, it.idSource));
     if (it.replayed) res.putHeader("Idempotent-Replayed", "true");
     res.end(sb.toString());
   }
@@ -96,9 +96,17 @@ final class Responses {
     return m;
   }
 
-  static String location(String id) {
-    if (urlSafe(id)) return "/v1/events/" + id;
-    return "/v1/events/" + URLEncoder.encode(id, StandardCharsets.UTF_8).replace("+", "%20");
+  /**
+   * Where {@code GET} finds the event: {@code /v1/events/{id}}, plus {@code ?source=} when the id
+   * came from the client ({@code source} non-null), since two sources may use the same id.
+   */
+  static String location(String id, String source) {
+    String path = "/v1/events/" + encode(id);
+    return source == null ? path : path + "?source=" + encode(source);
+  }
+
+  private static String encode(String s) {
+    return urlSafe(s) ? s : URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static boolean urlSafe(String s) {

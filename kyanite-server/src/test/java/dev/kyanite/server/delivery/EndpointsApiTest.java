@@ -174,6 +174,34 @@ class EndpointsApiTest {
     }
   }
 
+  @Test
+  void deletingAnEndpointFailsItsScheduledRetriesAtOnce() throws Exception {
+    Receiver failing = new Receiver(vertx);
+    failing.behaviour = r -> Receiver.Answer.of(500);
+    try {
+      JsonNode ep = json(server.postJson("/v1/endpoints", server.adminKey(),
+          "{\"url\":\"" + failing.url() + "\",\"event_types\":[\"refund.issued\"],\"retry_schedule\":[\"1h\"]}"));
+      String endpointId = ep.get("id").asText();
+      HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"refund.issued\",\"data\":1}");
+      assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
+      String deliveryId = WebhookSigner.messageId(json(ack).get("id").asText(), endpointId);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
+          .contains("\"status\":\"retrying\""));
+
+      assertThat(server.send(HttpRequest.newBuilder(server.uri("/v1/endpoints/" + endpointId)).DELETE(), server.adminKey())
+          .statusCode()).isEqualTo(204);
+
+      JsonNode d = json(server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body());
+      assertThat(d.get("status").asText()).isEqualTo("failed");
+      assertThat(d.get("last_error").asText()).isEqualTo("endpoint_deleted");
+      assertThat(d.path("next_attempt_at").isMissingNode() || d.get("next_attempt_at").isNull()).as(d.toString()).isTrue();
+      assertThat(json(server.get("/v1/deliveries?status=retrying&endpoint=" + endpointId, server.adminKey()).body())
+          .get("deliveries")).isEmpty();
+    } finally {
+      failing.close();
+    }
+  }
+
   private static JsonNode json(String s) throws Exception {
     return EventCodec.mapper().readTree(s);
   }

@@ -71,6 +71,21 @@ class BatchApiTest {
   }
 
   @Test
+  void anAtomicFlagThatIsNotABooleanIsRefusedBeforeAnythingIsAppended() {
+    for (String v : new String[] {"yes", "on", "", "tru"}) {
+      HttpResponse<String> r = IngestClient.post(s, "/v1/events/batch?atomic=" + v, "application/json",
+          "[{\"type\":\"a.b\",\"id\":\"atomic-typo-" + v + "\",\"data\":1},{\"data\":2}]", s.adminKey());
+      assertThat(r.statusCode()).as("atomic=" + v).isEqualTo(400);
+      assertThat(json(r).get("errors").get(0).get("pointer").asText()).isEqualTo("/atomic");
+      assertThat(s.get("/v1/events/atomic-typo-" + v, s.adminKey()).statusCode()).isEqualTo(404);
+    }
+    HttpResponse<String> partial = IngestClient.post(s, "/v1/events/batch?atomic=FALSE", "application/json",
+        "[{\"type\":\"a.b\",\"data\":1},{\"data\":2}]", s.adminKey());
+    assertThat(partial.statusCode()).isEqualTo(202);
+    assertThat(json(partial).get("accepted")).hasSize(1);
+  }
+
+  @Test
   void whenNothingIsAcceptedTheAnswerIsTheProblemsStatus() {
     HttpResponse<String> r = batch(s, "application/json", "[{\"type\":\"a.b\"},{\"type\":\"a.b\"}]");
     assertThat(r.statusCode()).isEqualTo(400);

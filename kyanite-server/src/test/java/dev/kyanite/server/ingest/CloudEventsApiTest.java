@@ -67,6 +67,12 @@ class CloudEventsApiTest {
     assertThat(otherSource.statusCode()).isEqualTo(202);
     assertThat(otherSource.headers().firstValue("Idempotent-Replayed")).isEmpty();
     assertThat(json(s.get("/v1/events/dup-1?source=/a", s.adminKey())).get("source").asText()).isEqualTo("/a");
+    // the ids are only unique per source, so each answer's Location names its own event
+    HttpResponse<String> first = structured(ev);
+    assertThat(first.headers().firstValue("Location")).contains("/v1/events/dup-1?source=%2Fa");
+    assertThat(json(s.get(first.headers().firstValue("Location").orElseThrow(), s.adminKey())).get("source").asText())
+        .isEqualTo("/a");
+    assertThat(otherSource.headers().firstValue("Location")).contains("/v1/events/dup-1?source=%2Fb");
     assertThat(structured(ev.replace("\"data\":1", "\"data\":2")).statusCode()).isEqualTo(422);
   }
 

@@ -161,6 +161,19 @@ final class SqliteDeliveryStore implements DeliveryStore {
   }
 
   @Override
+  public long failScheduled(String endpointId, String reason, Instant now) {
+    return db.write(c -> {
+      try (PreparedStatement p = c.prepareStatement("UPDATE deliveries SET status = 'failed', next_attempt_at = NULL, "
+          + "last_error = ?, updated_at = ? WHERE endpoint_id = ? AND status IN ('pending', 'retrying')")) {
+        p.setString(1, reason);
+        p.setLong(2, DeliveryColumns.nanos(now));
+        p.setString(3, endpointId);
+        return (long) p.executeUpdate();
+      }
+    });
+  }
+
+  @Override
   public long countScheduled() {
     return db.read(c -> {
       try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*) FROM deliveries WHERE status IN ('pending', 'retrying')");
