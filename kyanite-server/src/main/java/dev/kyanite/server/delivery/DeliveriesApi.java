@@ -89,6 +89,8 @@ final class DeliveriesApi {
       try {
         Optional<Delivery> d = service.retry(id);
         return d.isEmpty() ? (Object) Problems.notFound("no delivery with id '" + id + "'") : DeliveryJson.delivery(d.get());
+      } catch (DeliveryService.EndpointUnavailableException unavailable) {
+        return Problem.of(409, "endpoint-unavailable", "Endpoint disabled or deleted").detail(unavailable.getMessage());
       } catch (IllegalStateException notFailed) {
         return Problem.of(409, "delivery-not-failed", "Delivery is not failed").detail(notFailed.getMessage());
       }

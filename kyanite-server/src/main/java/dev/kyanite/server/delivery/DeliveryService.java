@@ -182,6 +182,7 @@ public final class DeliveryService implements AutoCloseable {
    * Manual retry: schedules a failed delivery for an attempt now.
    *
    * @return the updated delivery, or empty when there is none with this id
+   * @throws EndpointUnavailableException when its endpoint is disabled or deleted
    * @throws IllegalStateException when it is not failed (delivered, or already scheduled)
    */
   public Optional<Delivery> retry(String deliveryId) {
@@ -190,12 +191,24 @@ public final class DeliveryService implements AutoCloseable {
     Delivery d = found.get();
     if (d.status() != DeliveryStatus.FAILED) throw new IllegalStateException("delivery is " + d.status().wireName() + ", not failed");
     if (d.payload() == null) throw new IllegalStateException("delivery has no stored payload");
+    Optional<Endpoint> endpoint = store.endpoints().find(d.endpointId());
+    if (endpoint.isEmpty()) throw new EndpointUnavailableException("endpoint " + d.endpointId() + " was deleted");
+    if (!endpoint.get().enabled()) {
+      throw new EndpointUnavailableException("endpoint " + d.endpointId() + " is disabled; enable it first");
+    }
     Instant now = clock.instant();
     Delivery again = new Delivery(d.id(), d.eventId(), d.endpointId(), d.eventType(), DeliveryStatus.RETRYING, d.attempts(),
         now, d.lastStatus(), d.lastError(), d.payload(), d.createdAt(), now);
     writer.durable(again, null).join();
     scheduler.poke();
     return Optional.of(again);
+  }
+
+  /** A manual retry of a delivery whose endpoint is disabled or deleted: it would only fail again. */
+  public static final class EndpointUnavailableException extends IllegalStateException {
+    EndpointUnavailableException(String message) {
+      super(message);
+    }
   }
 
   /** The lane of an endpoint (state for the API), or null when it has none. */

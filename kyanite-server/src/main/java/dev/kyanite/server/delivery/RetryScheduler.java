@@ -82,7 +82,8 @@ final class RetryScheduler implements AutoCloseable {
   /** One pass over the due rows. */
   void tick() {
     Set<String> busy = new HashSet<>();
-    for (EndpointChannel c : registry.all()) if (!c.accepting()) busy.add(c.endpoint().id());
+    // a disabled endpoint is not busy: its due rows are taken, and end as failed below
+    for (EndpointChannel c : registry.all()) if (c.endpoint().enabled() && !c.accepting()) busy.add(c.endpoint().id());
     Instant now = clock.instant();
     List<Delivery> due = store.due(now, busy, BATCH);
     for (Delivery d : due) {

@@ -202,6 +202,42 @@ class EndpointsApiTest {
     }
   }
 
+  @Test
+  void retriesOfADisabledEndpointEndAsFailedAndAManualRetryWaitsUntilItIsEnabledAgain() throws Exception {
+    Receiver failing = new Receiver(vertx);
+    failing.behaviour = r -> Receiver.Answer.of(500);
+    try {
+      JsonNode ep = json(server.postJson("/v1/endpoints", server.adminKey(),
+          "{\"url\":\"" + failing.url() + "\",\"event_types\":[\"coupon.used\"],\"retry_schedule\":[\"2s\",\"2s\"]}"));
+      String endpointId = ep.get("id").asText();
+      HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"coupon.used\",\"data\":1}");
+      String deliveryId = WebhookSigner.messageId(json(ack).get("id").asText(), endpointId);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
+          .contains("\"status\":\"retrying\""));
+      assertThat(patch(server, "/v1/endpoints/" + endpointId, "{\"enabled\":false}").statusCode()).isEqualTo(200);
+
+      // it falls due while the endpoint is disabled: a dead letter, not a retry that waits forever
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
+          .contains("\"status\":\"failed\""));
+      assertThat(json(server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()).get("last_error").asText())
+          .isEqualTo("endpoint_disabled");
+      int attempts = failing.received.size();
+
+      HttpResponse<String> refused = server.postJson("/v1/deliveries/" + deliveryId + "/retry", server.adminKey(), "");
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+      assertThat(json(refused).get("type").asText()).endsWith("/endpoint-unavailable");
+      assertThat(failing.received).hasSize(attempts);
+
+      failing.behaviour = r -> Receiver.Answer.of(200);
+      assertThat(patch(server, "/v1/endpoints/" + endpointId, "{\"enabled\":true}").statusCode()).isEqualTo(200);
+      assertThat(server.postJson("/v1/deliveries/" + deliveryId + "/retry", server.adminKey(), "").statusCode()).isEqualTo(202);
+      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
+          .contains("\"status\":\"delivered\""));
+    } finally {
+      failing.close();
+    }
+  }
+
   private static JsonNode json(String s) throws Exception {
     return EventCodec.mapper().readTree(s);
   }
