@@ -49,6 +49,9 @@ record KeyRequest(String name, Set<String> scopes, Double rateLimit) {
     Object name = o.getValue("name");
     if (!(name instanceof String s) || s.isBlank() || s.length() > MAX_NAME) {
       errors.add(err("/name", name == null ? "required" : "type", "must be a non-empty string of at most " + MAX_NAME + " characters"));
+    } else if (hasControl(s)) {
+      // the name is logged and becomes its events' source: a line break in it could forge log lines
+      errors.add(err("/name", "pattern", "must not contain control characters or line separators"));
     }
     Set<String> scopes = new LinkedHashSet<>();
     Object sc = o.getValue("scopes");
@@ -80,6 +83,14 @@ record KeyRequest(String name, Set<String> scopes, Double rateLimit) {
     }
     if (!errors.isEmpty()) throw new Invalid(Problems.invalidRequest("the key request is invalid", errors));
     return new KeyRequest(((String) name).trim(), Set.copyOf(scopes), rate);
+  }
+
+  static boolean hasControl(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') return true;
+    }
+    return false;
   }
 
   private static Map<String, Object> err(String pointer, String keyword, String message) {

@@ -7,8 +7,10 @@ import dev.kyanite.server.ServerContext;
 import dev.kyanite.server.auth.Scope;
 import dev.kyanite.server.delivery.DeliveryFeature;
 import dev.kyanite.server.delivery.DeliveryService;
+import dev.kyanite.server.delivery.TypeGlob;
 import dev.kyanite.server.edge.ContentTypes;
 import dev.kyanite.server.edge.Problems;
+import dev.kyanite.server.schema.FieldError;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -62,6 +64,16 @@ final class ReplayRoutes {
       return;
     }
     List<Map<String, Object>> errors = new ArrayList<>();
+    if (body != null && !body.isObject()) {
+      Problems.send(rc, Problems.invalidRequest("the body must be a JSON object", List.of(error("", "type", "must be an object"))));
+      return;
+    }
+    if (body != null) {
+      // a misspelt member (untill) would otherwise widen the replay without a word
+      body.fieldNames().forEachRemaining(name -> {
+        if (!REPLAY_MEMBERS.contains(name)) errors.add(error("/" + FieldError.escape(name), "additionalProperties", "unknown member"));
+      });
+    }
     Instant since = instant(body, "since", true, errors);
     Instant until = instant(body, "until", false, errors);
     List<Glob> types = null;
@@ -71,9 +83,10 @@ final class ReplayRoutes {
         errors.add(error("/types", "type", "types is a non-empty array of type globs"));
       } else {
         types = new ArrayList<>();
-        for (JsonNode g : t) {
-          if (g.isTextual() && !g.textValue().isBlank()) types.add(new Glob(g.textValue()));
-          else errors.add(error("/types", "type", "each type glob is a non-empty string"));
+        for (int i = 0; i < t.size(); i++) {
+          JsonNode g = t.get(i);
+          if (g.isTextual() && TypeGlob.valid(g.textValue())) types.add(new Glob(g.textValue()));
+          else errors.add(error("/types/" + i, "pattern", "a type glob has 1-200 letters, digits, '.', '_', '-', ':', '/' and '*'"));
         }
       }
     }
@@ -109,6 +122,8 @@ final class ReplayRoutes {
       json(rc, 202, job);
     }).onFailure(rc::fail);
   }
+
+  private static final java.util.Set<String> REPLAY_MEMBERS = java.util.Set.of("since", "until", "types", "filter");
 
   private static Instant instant(JsonNode body, String field, boolean required, List<Map<String, Object>> errors) {
     JsonNode v = body == null ? null : body.get(field);

@@ -9,6 +9,7 @@ import dev.kyanite.core.store.SchemaStore;
 import dev.kyanite.core.store.StoredSchema;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,13 +151,41 @@ public final class SchemaCatalog {
     return store.listLatest();
   }
 
-  /** Unregisters the type's schema. Blocking. */
-  public synchronized boolean delete(String type) {
-    boolean removed = store.delete(type);
+  /**
+   * Unregisters the type's schema. Blocking.
+   *
+   * @throws SchemaInUseException when other schemas {@code $ref} it: they could no longer be
+   *     compiled, and every event of their types would be refused
+   */
+  public synchronized boolean delete(String type) throws SchemaInUseException {
     Map<String, StoredSchema> all = stored(compiled);
     all.remove(type);
-    compiled = compileAll(all);
+    Map<String, Compiled> next = compileAll(all);
+    List<String> dependents = new ArrayList<>();
+    next.forEach((t, c) -> {
+      if (c.schema == null && compiled.get(t) != null && compiled.get(t).schema != null) dependents.add(t);
+    });
+    if (!dependents.isEmpty()) {
+      Collections.sort(dependents);
+      throw new SchemaInUseException(dependents);
+    }
+    boolean removed = store.delete(type);
+    compiled = next;
     return removed;
+  }
+
+  /** A delete refused because the schemas of {@link #dependents} reference the one to delete. */
+  public static final class SchemaInUseException extends Exception {
+    private final List<String> dependents;
+
+    SchemaInUseException(List<String> dependents) {
+      super("referenced by the schemas of " + dependents, null, false, false);
+      this.dependents = List.copyOf(dependents);
+    }
+
+    public List<String> dependents() {
+      return dependents;
+    }
   }
 
   private static int depth(JsonNode n, int d) {

@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * The schema registry API (scope {@code admin}): {@code PUT /v1/schemas/{type}} registers a new
  * version (201 for the first, 200 after), {@code GET /v1/schemas/{type}}, {@code GET /v1/schemas},
- * {@code DELETE /v1/schemas/{type}} (204). An invalid schema → 400 {@code invalid-schema} with
+ * {@code DELETE /v1/schemas/{type}} (204; 409 while other schemas reference it). An invalid schema → 400 {@code invalid-schema} with
  * every error. Store work runs on the blocking executor.
  */
 public final class SchemaRoutes {
@@ -58,9 +58,19 @@ public final class SchemaRoutes {
     router.delete("/v1/schemas/:type").handler(ctx.auth().require(Scope.ADMIN)).handler(rc -> {
       String type = type(rc);
       if (type == null) return;
-      ctx.executeBlocking(() -> catalog.delete(type)).onComplete(ar -> {
+      ctx.executeBlocking(() -> {
+        try {
+          return (Object) catalog.delete(type);
+        } catch (SchemaCatalog.SchemaInUseException e) {
+          return Problem.of(409, "schema-in-use", "Schema referenced by others")
+              .detail("the schema of '" + type + "' is referenced ($ref) by the schemas of " + String.join(", ", e.dependents())
+                  + "; change or delete those first")
+              .with("referenced_by", e.dependents());
+        }
+      }).onComplete(ar -> {
         if (ar.failed()) rc.fail(ar.cause());
-        else if (!ar.result()) Problems.send(rc, notFound(type));
+        else if (ar.result() instanceof Problem p) Problems.send(rc, p);
+        else if (!(Boolean) ar.result()) Problems.send(rc, notFound(type));
         else rc.response().setStatusCode(204).end();
       });
     });

@@ -116,6 +116,20 @@ class KeysApiTest {
   }
 
   @Test
+  void aNameWithControlCharactersIsRefusedSoItCannotForgeLogLines() {
+    for (String name : new String[] {"a\\nb", "a\\u0000b", "tab\\tbed", "a\\u2028b"}) {
+      HttpResponse<String> r = server.postJson("/v1/keys", server.adminKey(),
+          "{\"name\":\"" + name + "\",\"scopes\":[\"events:read\"]}");
+      assertThat(r.statusCode()).as(name).isEqualTo(400);
+      JsonObject err = new JsonObject(r.body()).getJsonArray("errors").getJsonObject(0);
+      assertThat(err.getString("pointer")).isEqualTo("/name");
+      assertThat(err.getString("keyword")).isEqualTo("pattern");
+    }
+    assertThat(server.postJson("/v1/keys", server.adminKey(), "{\"name\":\"shop é 2\",\"scopes\":[\"events:read\"]}")
+        .statusCode()).isEqualTo(201);
+  }
+
+  @Test
   void malformedJsonIsBadRequest() {
     HttpResponse<String> r = server.postJson("/v1/keys", server.adminKey(), "{nope");
     assertThat(r.statusCode()).isEqualTo(400);

@@ -118,6 +118,11 @@ class ReplayTest {
         "{\"since\":\"2026-01-01T00:00:00Z\",\"filter\":\"event.data.n >\"}");
     assertThat(badFilter.statusCode()).isEqualTo(400);
     assertThat(badFilter.body()).contains("line 1");
+    HttpResponse<String> misspelt = server.postJson("/v1/endpoints/ep_nope/replay", server.adminKey(),
+        "{\"since\":\"2026-01-01T00:00:00Z\",\"untill\":\"2026-01-02T00:00:00Z\",\"types\":[\"order.*\",\"bad glob!\"]}");
+    assertThat(misspelt.statusCode()).isEqualTo(400);
+    assertThat(misspelt.body()).contains("\"/untill\"", "additionalProperties", "\"/types/1\"");
+    assertThat(server.postJson("/v1/endpoints/ep_nope/replay", server.adminKey(), "[1]").statusCode()).isEqualTo(400);
     assertThat(Set.of(server.postJson("/v1/endpoints/ep_nope/replay", null, "{}").statusCode())).containsExactly(401);
   }
 }

@@ -104,6 +104,15 @@ class SchemaApiTest {
     HttpResponse<String> remote = put("remote", "{\"$ref\":\"http://127.0.0.1:9/schema.json\"}");
     assertThat(remote.statusCode()).isEqualTo(400);
     assertThat(json(remote).get("detail").asText()).contains("unresolvable reference");
+
+    // money cannot go while invoice.sent uses it: that would refuse every invoice.sent event
+    HttpResponse<String> inUse = s.delete("/v1/schemas/money", s.adminKey());
+    assertThat(inUse.statusCode()).isEqualTo(409);
+    assertThat(json(inUse).get("type").asText()).endsWith("/schema-in-use");
+    assertThat(json(inUse).get("referenced_by").get(0).asText()).isEqualTo("invoice.sent");
+    assertThat(ingest("invoice.sent", "{\"total\":{\"cents\":10}}").statusCode()).isEqualTo(202);
+    assertThat(s.delete("/v1/schemas/invoice.sent", s.adminKey()).statusCode()).isEqualTo(204);
+    assertThat(s.delete("/v1/schemas/money", s.adminKey()).statusCode()).isEqualTo(204);
   }
 
   @Test

@@ -55,6 +55,11 @@ class SchemaCatalogTest {
         .extracting(FieldError::pointer).containsExactly("/data/total");
     catalog.register("money", "{\"type\":\"string\"}");
     assertThat(catalog.check("order.paid", json("{\"total\":\"x\"}"), "/data").valid()).isTrue();
+    assertThatThrownBy(() -> catalog.delete("money")).isInstanceOf(SchemaCatalog.SchemaInUseException.class)
+        .satisfies(e -> assertThat(((SchemaCatalog.SchemaInUseException) e).dependents()).containsExactly("order.paid"));
+    assertThat(catalog.check("order.paid", json("{\"total\":\"x\"}"), "/data").valid()).isTrue();
+    assertThat(catalog.delete("order.paid")).isTrue();
+    assertThat(catalog.delete("money")).isTrue();
   }
 
   @Test
