@@ -101,14 +101,48 @@ final class EndpointRequest {
       URI u = new URI(s);
       String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("http") && !scheme.equals("https")) error("/url", "format", "url must use http or https");
-      else if (u.getHost() == null || u.getHost().isEmpty()) error("/url", "format", "url must have a host");
-      else if (u.getRawUserInfo() != null) error("/url", "format", "url must not contain credentials");
+      else if ((u.getHost() == null || u.getHost().isEmpty()) && u.getRawAuthority() != null) {
+        error("/url", "format", "url host '" + u.getRawAuthority() + "' is not a valid host name or IP address");
+      } else if (u.getHost() == null || u.getHost().isEmpty()) error("/url", "format", "url must have a host");
+      else if (u.getPort() != -1 && (u.getPort() < 1 || u.getPort() > 65535)) {
+        error("/url", "format", "url port must be from 1 to 65535");
+      } else if (ambiguousIpv4(u.getHost())) {
+        error("/url", "format", "url host '" + u.getHost() + "' reads as an IPv4 address in a non-standard form (octal, hex "
+            + "or fewer than four parts), which clients resolve differently; write it as four decimal numbers");
+      } else if (u.getRawUserInfo() != null) error("/url", "format", "url must not contain credentials");
       else if (u.getRawFragment() != null) error("/url", "format", "url must not contain a fragment");
       else return s;
     } catch (URISyntaxException e) {
       error("/url", "format", "url is not a valid URI: " + e.getReason());
     }
     return null;
+  }
+
+  /**
+   * Whether a host is a number-like name other than a plain dotted quad: {@code 0177.0.0.1},
+   * {@code 0x7f000001}, {@code 2130706433}, {@code 127.1}. Browsers and curl read such hosts as
+   * IPv4 addresses (octal, hex, short forms) while Java reads some as other addresses or names, so
+   * the address checked by the SSRF guard could differ from the one a user meant; refusing them
+   * leaves no doubt. A host whose last label is a number is an IPv4 address by the URL standard.
+   */
+  static boolean ambiguousIpv4(String host) {
+    if (host.startsWith("[")) return false; // IPv6 literal
+    String[] labels = host.split("\\.", -1);
+    if (!numeric(labels[labels.length - 1])) return false;
+    if (labels.length != 4) return true;
+    for (String l : labels) {
+      if (l.isEmpty() || l.length() > 3 || !l.chars().allMatch(Character::isDigit)) return true;
+      if (l.length() > 1 && l.charAt(0) == '0') return true;
+      if (Integer.parseInt(l) > 255) return true;
+    }
+    return false;
+  }
+
+  private static boolean numeric(String label) {
+    if (label.isEmpty()) return false;
+    String l = label.toLowerCase(Locale.ROOT);
+    if (l.startsWith("0x")) return l.substring(2).chars().allMatch(c -> Character.digit(c, 16) >= 0);
+    return l.chars().allMatch(Character::isDigit);
   }
 
   private List<String> types(JsonNode n) {
@@ -139,8 +173,8 @@ final class EndpointRequest {
 
   private Double positive(JsonNode n) {
     if (n.isNull()) return null;
-    if (!n.isNumber() || n.doubleValue() <= 0) {
-      error("/rate_limit", "exclusiveMinimum", "rate_limit must be a number of requests per second > 0, or null");
+    if (!n.isNumber() || !(n.doubleValue() > 0) || n.doubleValue() > 1e9) { // 1e400 reads as Infinity
+      error("/rate_limit", "exclusiveMinimum", "rate_limit must be a number of requests per second > 0 (at most 1e9), or null");
       return null;
     }
     return n.doubleValue();

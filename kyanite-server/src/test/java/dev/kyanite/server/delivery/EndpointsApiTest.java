@@ -102,11 +102,23 @@ class EndpointsApiTest {
         new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"retry_schedule\":[\"soon\"]}", "/retry_schedule/0"),
         new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"max_in_flight\":0}", "/max_in_flight"),
         new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"colour\":\"red\"}", "/colour"),
-        new Case("{\"event_types\":[\"*\"]}", "/url")}) {
+        new Case("{\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://127.0.0.1:99999/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://127.0.0.1:0/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://0177.0.0.1/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://0x7f000001/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://2130706433/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://127.1/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"rate_limit\":1e400}", "/rate_limit")}) {
       HttpResponse<String> r = server.postJson("/v1/endpoints", server.adminKey(), c.body());
       assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
       assertThat(r.headers().firstValue("Content-Type")).contains("application/problem+json");
       assertThat(json(r).get("errors").findValuesAsText("pointer")).as(c.body()).contains(c.pointer());
+    }
+    for (String ok : new String[] {"http://127.0.0.1:1/x", "https://bad.cafe/x", "http://10.0.0.1:65535/", "http://[::1]:8080/"}) {
+      HttpResponse<String> r = server.postJson("/v1/endpoints", server.adminKey(), "{\"url\":\"" + ok + "\",\"event_types\":[\"none.*\"]}");
+      assertThat(r.statusCode()).as(ok + ": " + r.body()).isEqualTo(201);
+      server.send(HttpRequest.newBuilder(server.uri("/v1/endpoints/" + json(r).get("id").asText())).DELETE(), server.adminKey());
     }
     assertThat(server.postJson("/v1/endpoints", server.adminKey(), "{nope").statusCode()).isEqualTo(400);
     assertThat(server.postJson("/v1/endpoints", null, "{}").statusCode()).isEqualTo(401);
