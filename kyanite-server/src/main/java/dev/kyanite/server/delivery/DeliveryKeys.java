@@ -23,10 +23,12 @@ public final class DeliveryKeys {
       "Allow webhook URLs on loopback, private, link-local and other internal addresses (development, tests, "
           + "benchmarks). Off in production: such targets are refused at registration and at delivery (SSRF guard).");
   public static final ConfigKey<List<String>> ALLOW_CIDRS = ConfigKey.list("delivery.allow-cidrs", List.of(),
-      "Internal address blocks webhooks may reach even though private targets are refused, e.g. `10.20.0.0/16`.");
+      "Internal address blocks webhooks may reach even though private targets are refused, e.g. `10.20.0.0/16`.")
+      .check(l -> l.stream().allMatch(DeliveryKeys::isCidr), "CIDR blocks such as 10.20.0.0/16 or fd00::/8");
   public static final ConfigKey<List<String>> RETRY_SCHEDULE = ConfigKey.list("delivery.retry-schedule",
       List.of("5s", "5m", "30m", "2h", "5h", "10h", "10h"),
-      "Delays between attempts; one retry per entry, then the delivery fails (dead letter). Endpoints may override.");
+      "Delays between attempts; one retry per entry, then the delivery fails (dead letter). Endpoints may override.")
+      .check(l -> l.stream().allMatch(DeliveryKeys::isRetryDelay), "durations from 1ms to 7d such as 5s,5m,30m,2h");
   public static final ConfigKey<Double> RETRY_JITTER = ConfigKey.decimal("delivery.retry-jitter", 0.2,
       "Random spread of each retry delay (0.2 = ±20 %).").check(j -> j >= 0 && j < 1, "0 <= jitter < 1");
   public static final ConfigKey<Duration> OVERLOAD_MIN = ConfigKey.duration("delivery.overload-min-delay", Duration.ofSeconds(60),
@@ -72,6 +74,25 @@ public final class DeliveryKeys {
         RETRY_JITTER, OVERLOAD_MIN, TIMEOUT, MAX_IN_FLIGHT, RESPONSE_BODY_LIMIT, RECORD_SUCCESSES, BREAKER_THRESHOLD,
         BREAKER_COOL_DOWN, BREAKER_MAX_COOL_DOWN, DISABLE_AFTER, ROTATION_GRACE, SPILL_AFTER, MAX_QUEUE, QUEUE_WAIT,
         SCHEDULER_INTERVAL, LEDGER_RETENTION);
+  }
+
+  private static boolean isCidr(String s) {
+    try {
+      Cidr.parse(s);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The same bounds as an endpoint's own {@code retry_schedule}. */
+  private static boolean isRetryDelay(String s) {
+    try {
+      Duration d = Durations.parse(s);
+      return !d.isZero() && d.compareTo(Duration.ofDays(7)) <= 0;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The engine settings from configuration; {@link IllegalArgumentException} naming the key when invalid. */

@@ -11,8 +11,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
+  static String captureErr(Runnable r) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      r.run();
+    } finally {
+      System.setErr(old);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
   static String captureOut(Runnable r) {
     PrintStream old = System.out;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
@@ -41,6 +54,19 @@ class MainTest {
   void invalidConfigurationExitsWithUsageErrorBeforeStarting() {
     assertThat(Main.run("serve", "--set", "http.max-body-size=lots")).isEqualTo(2);
     assertThat(Main.run("serve", "--set", "no.such.key=1")).isEqualTo(2);
+  }
+
+  @Test
+  void listsOfCidrsAndRetryDelaysAreCheckedBeforeTheDataDirectoryIsTouched(@TempDir Path dir) throws Exception {
+    for (String bad : new String[] {"delivery.allow-cidrs=notacidr", "delivery.retry-schedule=5s,abc",
+        "delivery.retry-schedule=8d", "delivery.retry-schedule=0s"}) {
+      String err = captureErr(() -> assertThat(Main.run("serve", "--data-dir", dir.toString(), "--port", "0", "--set", bad))
+          .as(bad).isEqualTo(2));
+      assertThat(err).as(bad).contains("invalid configuration", bad.substring(0, bad.indexOf('=')));
+      try (var files = Files.list(dir)) {
+        assertThat(files).as(bad).isEmpty();
+      }
+    }
   }
 
   @Test
