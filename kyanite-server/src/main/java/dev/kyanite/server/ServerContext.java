@@ -4,10 +4,13 @@ import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.store.MetadataStore;
 import dev.kyanite.server.auth.Authenticator;
 import dev.kyanite.server.config.Config;
+import dev.kyanite.server.edge.RequestSanity;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -109,8 +112,9 @@ public final class ServerContext {
    * A body handler that buffers the request body up to {@code http.max-body-size} and fails with
    * {@code 413} beyond. Vert.x Web requires it before the auth handler and any other handler on the
    * route: {@code route.handler(ctx.bodyHandler()).handler(ctx.auth().require(scope)).handler(...)}.
+   * Form and multipart bodies get {@code 415} (see {@link RequestSanity#formSafe}).
    */
-  public BodyHandler bodyHandler() {
-    return BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+  public Handler<RoutingContext> bodyHandler() {
+    return RequestSanity.formSafe(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
   }
 }

@@ -132,6 +132,26 @@ class IngestApiTest {
   }
 
   @Test
+  void aFormBodyGetsTheRoutesOwnAnswerAndIsRefusedOnlyWhereABodyWouldBeDecoded() {
+    String form = "application/x-www-form-urlencoded"; // what curl -d sends by default
+    assertThat(post(s, "/v1/events", form, "{\"type\":\"a.b\",\"data\":1}", null).statusCode()).isEqualTo(401);
+    HttpResponse<String> ingest = post(s, "/v1/events", form, "{\"type\":\"a.b\",\"data\":1}", s.adminKey());
+    assertThat(ingest.statusCode()).isEqualTo(415);
+    assertThat(json(ingest).get("accepted").toString()).contains("application/cloudevents+json");
+    HttpResponse<String> health = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/healthz"))
+        .header("Content-Type", "multipart/form-data; boundary=x").GET(), null);
+    assertThat(health.statusCode()).isEqualTo(200);
+    // a CloudEvent in binary mode takes any content type as data
+    HttpResponse<String> binary = post(s, "/v1/events", form, "a=1&b=2", s.adminKey(), "ce-specversion", "1.0",
+        "ce-id", "form-1", "ce-source", "/forms", "ce-type", "form.posted");
+    assertThat(binary.statusCode()).as(binary.body()).isEqualTo(202);
+    // routes whose body Vert.x Web decodes refuse form and multipart bodies (a bad boundary would throw)
+    HttpResponse<String> keys = post(s, "/v1/keys", "multipart/form-data; boundary=", "--", s.adminKey());
+    assertThat(keys.statusCode()).isEqualTo(415);
+    assertThat(keys.headers().firstValue("Content-Type")).contains("application/problem+json");
+  }
+
+  @Test
   void eventOverTheLimitIs413NamingIt() {
     HttpResponse<String> r = event(s, "{\"type\":\"a.b\",\"data\":\"" + "x".repeat(3_000) + "\"}");
     assertThat(r.statusCode()).isEqualTo(413);
