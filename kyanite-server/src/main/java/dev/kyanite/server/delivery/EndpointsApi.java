@@ -159,10 +159,10 @@ final class EndpointsApi {
     try {
       body = EventCodec.mapper().readTree(rc.body().buffer() == null ? new byte[0] : rc.body().buffer().getBytes());
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      Problems.send(rc, Problems.malformedJson(e.getOriginalMessage()));
+      Problems.send(rc, Problems.malformedJson(e));
       return null;
     } catch (IOException e) {
-      Problems.send(rc, Problems.malformedJson(e.getMessage()));
+      Problems.send(rc, Problems.malformedJson(e));
       return null;
     }
     EndpointRequest req = EndpointRequest.parse(body, create);

@@ -30,7 +30,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
   Problem toProblem(RoutingContext rc) {
     Throwable t = rc.failure();
     if (t instanceof ProblemException pe) return pe.problem();
-    if (t instanceof DecodeException de) return Problems.malformedJson(de.getMessage());
+    if (t instanceof DecodeException de) return Problems.malformedJson(de);
     int status = rc.statusCode();
     if (t instanceof HttpException he) status = he.getStatusCode();
     switch (status) {

@@ -1,5 +1,6 @@
 package dev.kyanite.server.edge;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
@@ -20,6 +21,39 @@ public final class Problems {
   public static Problem malformedJson(String detail) {
     return Problem.of(400, "malformed-json", "Malformed JSON").detail(detail);
   }
+
+  /** {@code 400 malformed-json} for a parser failure, worded by {@link #jsonMessage}. */
+  public static Problem malformedJson(Throwable parseFailure) {
+    return malformedJson(jsonMessage(parseFailure));
+  }
+
+  /**
+   * What went wrong in a JSON parse, for a client: Jackson's own message without its source
+   * excerpt (which would echo the client's bytes back) and without its advice to enable parser
+   * features (which is about our code, not the request), plus the byte offset when known.
+   */
+  public static String jsonMessage(Throwable e) {
+    Throwable t = e;
+    while (!(t instanceof JsonProcessingException) && t.getCause() != null && t.getCause() != t) t = t.getCause();
+    String m;
+    if (t instanceof JsonProcessingException jpe) {
+      m = jpe.getOriginalMessage();
+      if (m != null) m = SOURCE.matcher(JACKSON_HINT.matcher(m).replaceAll("")).replaceAll("[$1]");
+      if (m != null && jpe.getLocation() != null) {
+        if (jpe.getLocation().getByteOffset() >= 0) m = m + " (at byte " + jpe.getLocation().getByteOffset() + ")";
+        else if (jpe.getLocation().getCharOffset() >= 0) m = m + " (at character " + jpe.getLocation().getCharOffset() + ")";
+      }
+    } else {
+      m = e.getMessage();
+    }
+    return m == null || m.isBlank() ? "malformed JSON" : m;
+  }
+
+  /** "[Source: REDACTED (`StreamReadFeature…` disabled); line: 1, column: 1]" inside a message. */
+  private static final java.util.regex.Pattern SOURCE =
+      java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)\\]");
+  private static final java.util.regex.Pattern JACKSON_HINT =
+      java.util.regex.Pattern.compile(":? *\\(?(enable|disable|use) `[A-Za-z.#_]+`[^)\n]*\\)?");
 
   /**
    * A request body that is valid JSON but not what the endpoint accepts.

@@ -1,7 +1,6 @@
 package dev.kyanite.server.ingest;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.kyanite.server.schema.FieldError;
 import java.io.IOException;
@@ -148,10 +147,6 @@ final class EventDecoder {
 
   /** Jackson's message without its source excerpt (which would echo the client's bytes back). */
   static String message(IOException e) {
-    String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-    if (e instanceof JsonProcessingException jpe && jpe.getLocation() != null) {
-      m = m + " (at byte " + jpe.getLocation().getByteOffset() + ")";
-    }
-    return m == null ? "malformed JSON" : m;
+    return dev.kyanite.server.edge.Problems.jsonMessage(e);
   }
 }

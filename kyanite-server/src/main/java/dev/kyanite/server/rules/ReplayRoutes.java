@@ -60,7 +60,7 @@ final class ReplayRoutes {
     try {
       body = EventCodec.mapper().readTree(rc.body().buffer().getBytes());
     } catch (Exception e) {
-      Problems.send(rc, Problems.malformedJson(e.getMessage()));
+      Problems.send(rc, Problems.malformedJson(e));
       return;
     }
     List<Map<String, Object>> errors = new ArrayList<>();

@@ -145,7 +145,8 @@ public final class RulesFeature implements Feature {
     if (body == null) return;
     blocking(rc, ctx, () -> {
       StoredRule r = service.put(name, body);
-      return new Reply(r.version() == 1 ? 201 : 200, RuleJson.of(r));
+      // the name is [A-Za-z0-9._-] (checked by put), so the path needs no escaping
+      return new Reply(r.version() == 1 ? 201 : 200, RuleJson.of(r), null, "/v1/rules/" + r.name());
     });
   }
 
@@ -178,19 +179,19 @@ public final class RulesFeature implements Feature {
       }
       return n;
     } catch (IOException | RuntimeException e) {
-      Problems.send(rc, Problems.malformedJson(e.getMessage()));
+      Problems.send(rc, Problems.malformedJson(e));
       return null;
     }
   }
 
   /** A response: JSON with a status, or a problem. */
-  private record Reply(int status, JsonNode body, Problem problem) {
+  private record Reply(int status, JsonNode body, Problem problem, String location) {
     Reply(int status, JsonNode body) {
-      this(status, body, null);
+      this(status, body, null, null);
     }
 
     Reply(Problem problem) {
-      this(problem.status(), null, problem);
+      this(problem.status(), null, problem, null);
     }
   }
 
@@ -209,6 +210,7 @@ public final class RulesFeature implements Feature {
       } else if (r.body() == null) {
         rc.response().setStatusCode(r.status()).end();
       } else {
+        if (r.location() != null) rc.response().putHeader("Location", r.location());
         rc.response().setStatusCode(r.status()).putHeader("Content-Type", JSON).end(r.body().toString());
       }
     }).onFailure(rc::fail);

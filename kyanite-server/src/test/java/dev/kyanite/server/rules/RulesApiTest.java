@@ -46,6 +46,7 @@ class RulesApiTest {
   void putCreatesThenReplacesAndTakesEffectBeforeAnswering() throws Exception {
     HttpResponse<String> created = put("api-drop", "{'match':{'types':['api.*'],'condition':'event.data.test == true'},'actions':['drop']}");
     assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/v1/rules/"));
     JsonObject body = new JsonObject(created.body());
     assertThat(body.getString("name")).isEqualTo("api-drop");
     assertThat(body.getInteger("version")).isEqualTo(1);
