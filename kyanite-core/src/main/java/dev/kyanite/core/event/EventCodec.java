@@ -2,8 +2,11 @@ package dev.kyanite.core.event;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -24,8 +27,22 @@ import java.time.Instant;
 public final class EventCodec {
   public static final int VERSION = 1;
   private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Reads {@code data} and {@code ext} exactly: a decimal becomes a {@code BigDecimal} with its
+   * digits ({@code 12.50} stays {@code 12.50}, {@code 1e400} does not become {@code Infinity},
+   * {@code 0.1000000000000000000001} keeps its last digit), so that webhooks, lookups and replays
+   * carry the values the client sent. Integers of any size are exact by default.
+   */
+  private static final ObjectReader EXACT = MAPPER.reader()
+      .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .with(JsonNodeFactory.withExactBigDecimals(true));
 
   private EventCodec() {}
+
+  /** The reader {@link #decode} uses for {@code data}: exact decimals, digits kept. */
+  public static ObjectReader exactReader() {
+    return EXACT;
+  }
 
   /** The shared mapper (plain Jackson defaults). */
   public static ObjectMapper mapper() {
@@ -169,8 +186,8 @@ public final class EventCodec {
           case "key" -> key = p.getText();
           case "idem" -> idem = p.getText();
           case "hash" -> hash = p.getText();
-          case "ext" -> ext = (ObjectNode) MAPPER.readTree(p);
-          case "data" -> data = MAPPER.readTree(p);
+          case "ext" -> ext = (ObjectNode) EXACT.readTree(p);
+          case "data" -> data = EXACT.readTree(p);
           default -> p.skipChildren();
         }
       }

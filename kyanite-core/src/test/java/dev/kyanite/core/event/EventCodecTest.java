@@ -14,7 +14,7 @@ class EventCodecTest {
     ObjectNode ext = EventCodec.mapper().createObjectNode().put("traceparent", "00-abc-def-01");
     Event e = new Event("evt_1", "order.created", "shop", "order/1", Instant.parse("2026-01-01T00:00:00Z"),
         Instant.parse("2026-01-01T00:00:01.123Z"), "tenant-1",
-        EventCodec.mapper().readTree("{\"amount\":12.5,\"items\":[1,2]}"), ext, "idem-1", "ab12");
+        EventCodec.exactReader().readTree("{\"amount\":12.5,\"items\":[1,2]}"), ext, "idem-1", "ab12");
     assertThat(EventCodec.decode(EventCodec.encode(e))).isEqualTo(e);
   }
 
@@ -26,9 +26,22 @@ class EventCodecTest {
     Event header = new Event("evt_3", "order.created", "shop", null, null, Instant.parse("2026-11-27T20:00:00.123456Z"),
         "k", EventCodec.mapper().getNodeFactory().nullNode(), ext, "id\u001fshop\u001fevt_3", "abc");
     Event decoded = EventCodec.decode(EventCodec.encode(header, buf, 2, json.length()));
-    assertThat(decoded).isEqualTo(header.withData(EventCodec.mapper().readTree(json)));
+    assertThat(decoded).isEqualTo(header.withData(EventCodec.exactReader().readTree(json)));
     assertThat(EventCodec.decode(EventCodec.encode(header, "7".getBytes(StandardCharsets.UTF_8), 0, 1)).data().intValue())
         .isEqualTo(7);
+  }
+
+  @Test
+  void dataNumbersAreReadWithTheirExactValueAndDigits() throws Exception {
+    String json = "{\"a\":12.50,\"b\":1e400,\"c\":0.1000000000000000000001,\"d\":123456789012345678901234567890,"
+        + "\"e\":-1.5e-400,\"f\":7}";
+    Event header = new Event("evt_n", "n.x", "s", null, null, Instant.parse("2026-11-28T00:00:00Z"), null,
+        EventCodec.mapper().getNodeFactory().nullNode(), null, null, null);
+    byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+    Event decoded = EventCodec.decode(EventCodec.encode(header, bytes, 0, bytes.length));
+    assertThat(EventCodec.mapper().writeValueAsString(decoded.data()))
+        .isEqualTo("{\"a\":12.50,\"b\":1E+400,\"c\":0.1000000000000000000001,\"d\":123456789012345678901234567890,"
+            + "\"e\":-1.5E-400,\"f\":7}");
   }
 
   @Test

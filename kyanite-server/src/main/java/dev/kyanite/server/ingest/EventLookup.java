@@ -125,15 +125,9 @@ final class EventLookup {
     }
   }
 
-  /** The record as an event, with {@code data} read exactly (big and decimal numbers kept as sent). */
+  /** The record as an event ({@link EventCodec#decode} reads {@code data} exactly). */
   private static Event decode(byte[] payload) {
-    Event e = EventCodec.decode(payload);
-    try {
-      com.fasterxml.jackson.databind.JsonNode exact = IngestJson.MAPPER.readTree(payload).get("data");
-      return exact == null ? e : e.withData(exact);
-    } catch (java.io.IOException ex) {
-      return e;
-    }
+    return EventCodec.decode(payload);
   }
 
   private ObjectNode describe(Located l) {

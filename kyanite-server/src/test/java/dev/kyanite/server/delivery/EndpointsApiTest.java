@@ -250,6 +250,30 @@ class EndpointsApiTest {
     }
   }
 
+  @Test
+  void numbersInDataReachTheReceiverAndTheLookupWithTheirValueAndDigits() throws Exception {
+    Receiver ok = new Receiver(vertx);
+    try {
+      server.postJson("/v1/endpoints", server.adminKey(), "{\"url\":\"" + ok.url() + "\",\"event_types\":[\"meter.read\"]}");
+      String data = "{\"a\":12.50,\"b\":1e400,\"c\":0.1000000000000000000001,\"d\":123456789012345678901234567890}";
+      String exact0 = "{\"a\":12.50,\"b\":1E+400,\"c\":0.1000000000000000000001,\"d\":123456789012345678901234567890}";
+      // data that is pure ASCII is stored as sent; other data goes through a tree: both must keep the numbers
+      for (String unit : new String[] {"", ",\"unit\":\"m\u00b3\""}) {
+        String body = "{\"type\":\"meter.read\",\"data\":" + data.replace("}", unit + "}") + "}";
+        String exact = exact0.replace("}", unit + "}");
+        HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), body);
+        assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
+        String id = json(ack).get("id").asText();
+        await().atMost(Duration.ofSeconds(10)).until(() -> ok.all().stream().anyMatch(r -> r.body().contains(id)));
+        String delivered = ok.all().stream().filter(r -> r.body().contains(id)).findFirst().orElseThrow().body();
+        assertThat(delivered).contains("\"data\":" + exact);
+        assertThat(server.get("/v1/events/" + id, server.adminKey()).body()).contains("\"data\":" + exact);
+      }
+    } finally {
+      ok.close();
+    }
+  }
+
   private static JsonNode json(String s) throws Exception {
     return EventCodec.mapper().readTree(s);
   }
