@@ -15,25 +15,20 @@ import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
   static String captureErr(Runnable r) {
-    PrintStream old = System.err;
-    ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
-    try {
-      r.run();
-    } finally {
-      System.setErr(old);
-    }
-    return buf.toString(StandardCharsets.UTF_8);
+    return capture(System.err, System::setErr, r);
   }
 
   static String captureOut(Runnable r) {
-    PrintStream old = System.out;
+    return capture(System.out, System::setOut, r);
+  }
+
+  private static String capture(PrintStream old, java.util.function.Consumer<PrintStream> set, Runnable r) {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    set.accept(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
       r.run();
     } finally {
-      System.setOut(old);
+      set.accept(old);
     }
     return buf.toString(StandardCharsets.UTF_8);
   }

@@ -191,14 +191,9 @@ class EndpointsApiTest {
     Receiver failing = new Receiver(vertx);
     failing.behaviour = r -> Receiver.Answer.of(500);
     try {
-      JsonNode ep = json(server.postJson("/v1/endpoints", server.adminKey(),
-          "{\"url\":\"" + failing.url() + "\",\"event_types\":[\"refund.issued\"],\"retry_schedule\":[\"1h\"]}"));
-      String endpointId = ep.get("id").asText();
-      HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"refund.issued\",\"data\":1}");
-      assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
-      String deliveryId = WebhookSigner.messageId(json(ack).get("id").asText(), endpointId);
-      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
-          .contains("\"status\":\"retrying\""));
+      String[] ids = retryingDelivery(failing, "refund.issued", "[\"1h\"]");
+      String endpointId = ids[0];
+      String deliveryId = ids[1];
 
       assertThat(server.send(HttpRequest.newBuilder(server.uri("/v1/endpoints/" + endpointId)).DELETE(), server.adminKey())
           .statusCode()).isEqualTo(204);
@@ -219,13 +214,9 @@ class EndpointsApiTest {
     Receiver failing = new Receiver(vertx);
     failing.behaviour = r -> Receiver.Answer.of(500);
     try {
-      JsonNode ep = json(server.postJson("/v1/endpoints", server.adminKey(),
-          "{\"url\":\"" + failing.url() + "\",\"event_types\":[\"coupon.used\"],\"retry_schedule\":[\"2s\",\"2s\"]}"));
-      String endpointId = ep.get("id").asText();
-      HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"coupon.used\",\"data\":1}");
-      String deliveryId = WebhookSigner.messageId(json(ack).get("id").asText(), endpointId);
-      await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
-          .contains("\"status\":\"retrying\""));
+      String[] ids = retryingDelivery(failing, "coupon.used", "[\"2s\",\"2s\"]");
+      String endpointId = ids[0];
+      String deliveryId = ids[1];
       assertThat(patch(server, "/v1/endpoints/" + endpointId, "{\"enabled\":false}").statusCode()).isEqualTo(200);
 
       // it falls due while the endpoint is disabled: a dead letter, not a retry that waits forever
@@ -272,6 +263,22 @@ class EndpointsApiTest {
     } finally {
       ok.close();
     }
+  }
+
+  /**
+   * An endpoint of {@code type} on {@code receiver} with {@code schedule}, and one event whose first
+   * attempt failed: returns the endpoint id and the delivery id once the delivery is retrying.
+   */
+  private static String[] retryingDelivery(Receiver receiver, String type, String schedule) throws Exception {
+    JsonNode ep = json(server.postJson("/v1/endpoints", server.adminKey(),
+        "{\"url\":\"" + receiver.url() + "\",\"event_types\":[\"" + type + "\"],\"retry_schedule\":" + schedule + "}"));
+    String endpointId = ep.get("id").asText();
+    HttpResponse<String> ack = server.postJson("/v1/events", server.adminKey(), "{\"type\":\"" + type + "\",\"data\":1}");
+    assertThat(ack.statusCode()).as(ack.body()).isEqualTo(202);
+    String deliveryId = WebhookSigner.messageId(json(ack).get("id").asText(), endpointId);
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.get("/v1/deliveries/" + deliveryId, server.adminKey()).body()
+        .contains("\"status\":\"retrying\""));
+    return new String[] {endpointId, deliveryId};
   }
 
   private static JsonNode json(String s) throws Exception {
