@@ -26,7 +26,7 @@ public final class Edge {
 
   /** The failure handler and the error pages (404, 405, …) as problems. */
   public static void installAfter(Router router, ServerContext ctx) {
-    FailureHandler failures = new FailureHandler(ctx.maxBodyBytes());
+    FailureHandler failures = new FailureHandler(ctx.maxBodyBytes(), path -> AllowedMethods.of(router, path));
     router.route().failureHandler(failures);
     for (int status : new int[] {400, 404, 405, 406, 413, 415, 500}) {
       router.errorHandler(status, failures);

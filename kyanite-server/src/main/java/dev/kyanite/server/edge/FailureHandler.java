@@ -17,9 +17,12 @@ import org.slf4j.LoggerFactory;
 public final class FailureHandler implements Handler<RoutingContext> {
   private static final Logger LOG = LoggerFactory.getLogger(FailureHandler.class);
   private final long maxBodyBytes;
+  /** The {@code Allow} header's value for a path (see {@link AllowedMethods}). */
+  private final java.util.function.Function<String, String> allowed;
 
-  public FailureHandler(long maxBodyBytes) {
+  public FailureHandler(long maxBodyBytes, java.util.function.Function<String, String> allowed) {
     this.maxBodyBytes = maxBodyBytes;
+    this.allowed = allowed;
   }
 
   @Override
@@ -37,7 +40,11 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 400: return Problems.badRequest(t == null || t.getMessage() == null ? "bad request" : t.getMessage());
       case 401: return Problems.unauthorized("missing or invalid API key");
       case 404: return Problems.notFound("no resource at " + rc.request().path());
-      case 405: return Problems.methodNotAllowed(String.valueOf(rc.request().method()));
+      case 405: {
+        Problem p = Problems.methodNotAllowed(String.valueOf(rc.request().method()));
+        String allow = allowed.apply(rc.request().path());
+        return allow.isEmpty() ? p : p.header("Allow", allow);
+      }
       case 413: return Problems.payloadTooLarge(maxBodyBytes);
       case 415: return Problems.unsupportedMediaType(rc.request().getHeader("Content-Type"), java.util.List.of("application/json"));
       default:

@@ -63,9 +63,20 @@ class EdgeTest {
   }
 
   @Test
-  void wrongMethodIsMethodNotAllowedProblem() {
-    problem(server.send(HttpRequest.newBuilder(server.uri("/healthz")).PUT(HttpRequest.BodyPublishers.noBody()), null),
-        405, "method-not-allowed");
+  void wrongMethodIsMethodNotAllowedProblemWithTheAllowedMethods() {
+    HttpResponse<String> r = server.send(HttpRequest.newBuilder(server.uri("/healthz")).PUT(HttpRequest.BodyPublishers.noBody()), null);
+    problem(r, 405, "method-not-allowed");
+    assertThat(r.headers().firstValue("Allow")).contains("GET");
+  }
+
+  @Test
+  void allowedMethodsMatchPathParametersAndTrailingWildcards() {
+    assertThat(AllowedMethods.matches("/v1/events/:id", "/v1/events/evt_1")).isTrue();
+    assertThat(AllowedMethods.matches("/v1/events/:id", "/v1/events/")).isFalse();
+    assertThat(AllowedMethods.matches("/v1/events/:id", "/v1/events/a/b")).isFalse();
+    assertThat(AllowedMethods.matches("/v1/events", "/v1/events")).isTrue();
+    assertThat(AllowedMethods.matches("/static/*", "/static/a/b")).isTrue();
+    assertThat(AllowedMethods.matches("/static/*", "/other/a")).isFalse();
   }
 
   @Test

@@ -84,6 +84,17 @@ class IngestApiTest {
   }
 
   @Test
+  void aWrongMethodIs405NamingTheAllowedOnes() {
+    HttpResponse<String> r = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/v1/events/evt_x")).DELETE(), s.adminKey());
+    assertThat(r.statusCode()).isEqualTo(405);
+    assertThat(r.headers().firstValue("Allow")).contains("GET");
+    HttpResponse<String> put = s.send(java.net.http.HttpRequest.newBuilder(s.uri("/v1/events"))
+        .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("{}")), s.adminKey());
+    assertThat(put.statusCode()).isEqualTo(405);
+    assertThat(put.headers().firstValue("Allow")).contains("POST");
+  }
+
+  @Test
   void unknownEventIs404() {
     HttpResponse<String> r = s.get("/v1/events/evt_nope", s.adminKey());
     assertThat(r.statusCode()).isEqualTo(404);
