@@ -14,7 +14,8 @@ import java.util.List;
 final class DeliveryJson {
   private DeliveryJson() {}
 
-  static ObjectNode endpoint(Endpoint e, EndpointChannel lane) {
+  /** The endpoint without its secret; {@code previous_secret_expires_at} only while the old secret still signs at {@code now}. */
+  static ObjectNode endpoint(Endpoint e, EndpointChannel lane, java.time.Instant now) {
     ObjectNode o = EventCodec.mapper().createObjectNode();
     o.put("id", e.id());
     o.put("url", e.url());
@@ -37,7 +38,7 @@ final class DeliveryJson {
     e.headers().forEach(h::put);
     o.put("filter", e.filter());
     o.put("failing_since", e.failingSince() == null ? null : e.failingSince().toString());
-    if (e.previousSecretExpiresAt() != null) o.put("previous_secret_expires_at", e.previousSecretExpiresAt().toString());
+    if (e.signingSecrets(now).size() > 1) o.put("previous_secret_expires_at", e.previousSecretExpiresAt().toString());
     if (lane != null && e.enabled()) {
       o.put("circuit", lane.circuit().name().toLowerCase(java.util.Locale.ROOT));
       o.put("queued", lane.queued());

@@ -60,7 +60,7 @@ final class EndpointsApi {
       ctx.store().endpoints().create(e);
       service.reloadEndpoints();
       rc.response().putHeader("Location", "/v1/endpoints/" + e.id());
-      return DeliveryJson.endpoint(e, null).put("secret", e.secret());
+      return DeliveryJson.endpoint(e, null, ctx.clock().instant()).put("secret", e.secret());
     });
   }
 
@@ -68,14 +68,14 @@ final class EndpointsApi {
     reply(rc, 200, () -> {
       ObjectNode o = EventCodec.mapper().createObjectNode();
       ArrayNode arr = o.putArray("endpoints");
-      for (Endpoint e : ctx.store().endpoints().list()) arr.add(DeliveryJson.endpoint(e, service.lane(e.id())));
+      for (Endpoint e : ctx.store().endpoints().list()) arr.add(DeliveryJson.endpoint(e, service.lane(e.id()), ctx.clock().instant()));
       return o;
     });
   }
 
   void get(RoutingContext rc) {
     String id = rc.pathParam("id");
-    reply(rc, 200, () -> ctx.store().endpoints().find(id).<Object>map(e -> DeliveryJson.endpoint(e, service.lane(id)))
+    reply(rc, 200, () -> ctx.store().endpoints().find(id).<Object>map(e -> DeliveryJson.endpoint(e, service.lane(id), ctx.clock().instant()))
         .orElseGet(() -> notFound(id)));
   }
 
@@ -116,7 +116,7 @@ final class EndpointsApi {
           e.secret(), e.previousSecret(), e.previousSecretExpiresAt(), reEnabled ? null : e.failingSince(), e.createdAt(), now);
       ctx.store().endpoints().update(updated);
       service.reloadEndpoints();
-      return DeliveryJson.endpoint(updated, service.lane(id));
+      return DeliveryJson.endpoint(updated, service.lane(id), ctx.clock().instant());
     });
   }
 
@@ -146,7 +146,7 @@ final class EndpointsApi {
       Endpoint rotated = found.get().withSecret(WebhookSigner.newSecret(RANDOM), now.plus(cfg.rotationGrace()), now);
       ctx.store().endpoints().update(rotated);
       service.reloadEndpoints();
-      return DeliveryJson.endpoint(rotated, service.lane(id)).put("secret", rotated.secret());
+      return DeliveryJson.endpoint(rotated, service.lane(id), ctx.clock().instant()).put("secret", rotated.secret());
     });
   }
 
