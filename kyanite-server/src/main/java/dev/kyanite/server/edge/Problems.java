@@ -22,6 +22,32 @@ public final class Problems {
     return Problem.of(400, "malformed-json", "Malformed JSON").detail(detail);
   }
 
+  /**
+   * The body of a Vert.x Web request (after the body handler) as a JSON object, or null after
+   * sending the problem: {@code 400 malformed-json} when it is empty or not JSON, {@code 400
+   * bad-request} when it is JSON but not an object.
+   */
+  public static com.fasterxml.jackson.databind.JsonNode jsonObjectBody(RoutingContext rc,
+      com.fasterxml.jackson.databind.ObjectReader reader) {
+    io.vertx.core.buffer.Buffer b = rc.body().buffer();
+    if (b == null || b.length() == 0) {
+      send(rc, malformedJson("the request body is empty; send a JSON object"));
+      return null;
+    }
+    com.fasterxml.jackson.databind.JsonNode n;
+    try {
+      n = reader.readTree(b.getBytes());
+    } catch (java.io.IOException | RuntimeException e) {
+      send(rc, malformedJson(e));
+      return null;
+    }
+    if (n == null || !n.isObject()) {
+      send(rc, badRequest("the body must be a JSON object"));
+      return null;
+    }
+    return n;
+  }
+
   /** {@code 400 malformed-json} for a parser failure, worded by {@link #jsonMessage}. */
   public static Problem malformedJson(Throwable parseFailure) {
     return malformedJson(jsonMessage(parseFailure));

@@ -56,24 +56,13 @@ final class ReplayRoutes {
 
   private static void start(RoutingContext rc, ServerContext ctx, RulesEngine engine, Replays replays) {
     String endpointId = rc.pathParam("id");
-    JsonNode body;
-    try {
-      body = EventCodec.mapper().readTree(rc.body().buffer().getBytes());
-    } catch (Exception e) {
-      Problems.send(rc, Problems.malformedJson(e));
-      return;
-    }
+    JsonNode body = Problems.jsonObjectBody(rc, EventCodec.exactReader());
+    if (body == null) return;
     List<Map<String, Object>> errors = new ArrayList<>();
-    if (body != null && !body.isObject()) {
-      Problems.send(rc, Problems.invalidRequest("the body must be a JSON object", List.of(error("", "type", "must be an object"))));
-      return;
-    }
-    if (body != null) {
-      // a misspelt member (untill) would otherwise widen the replay without a word
-      body.fieldNames().forEachRemaining(name -> {
-        if (!REPLAY_MEMBERS.contains(name)) errors.add(error("/" + FieldError.escape(name), "additionalProperties", "unknown member"));
-      });
-    }
+    // a misspelt member (untill) would otherwise widen the replay without a word
+    body.fieldNames().forEachRemaining(name -> {
+      if (!REPLAY_MEMBERS.contains(name)) errors.add(error("/" + FieldError.escape(name), "additionalProperties", "unknown member"));
+    });
     Instant since = instant(body, "since", true, errors);
     Instant until = instant(body, "until", false, errors);
     List<Glob> types = null;

@@ -170,18 +170,9 @@ public final class RulesFeature implements Feature {
     blocking(rc, ctx, () -> new Reply(200, count == null ? tester.dryRun(body) : tester.backtest(body, count)));
   }
 
+  /** Numbers exactly (a dry run's sample event must carry the digits a live event would). */
   private static JsonNode parse(RoutingContext rc) {
-    try {
-      JsonNode n = EventCodec.mapper().readTree(rc.body().buffer().getBytes());
-      if (n == null || !n.isObject()) {
-        Problems.send(rc, Problems.badRequest("the body must be a JSON object"));
-        return null;
-      }
-      return n;
-    } catch (IOException | RuntimeException e) {
-      Problems.send(rc, Problems.malformedJson(e));
-      return null;
-    }
+    return Problems.jsonObjectBody(rc, EventCodec.exactReader());
   }
 
   /** A response: JSON with a status, or a problem. */

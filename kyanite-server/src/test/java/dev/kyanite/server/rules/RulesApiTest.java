@@ -135,4 +135,23 @@ class RulesApiTest {
     assertThat(log.endPosition(0)).isEqualTo(end);
     assertThat(server.context().store().rules().revision()).isEqualTo(revision);
   }
+  @Test
+  void anEmptyBodyIsMalformedJsonWithoutInternals() {
+    for (String path : new String[] {"/v1/rules/empty", "/v1/rules/test", "/v1/endpoints/ep_x/replay"}) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(server.uri(path)).header("Content-Type", "application/json");
+      b = path.equals("/v1/rules/empty") ? b.PUT(HttpRequest.BodyPublishers.noBody()) : b.POST(HttpRequest.BodyPublishers.noBody());
+      HttpResponse<String> r = server.send(b, server.adminKey());
+      assertThat(r.statusCode()).as(path).isEqualTo(400);
+      assertThat(new JsonObject(r.body()).getString("type")).as(path).endsWith("/malformed-json");
+      assertThat(r.body()).as(path).doesNotContain("Cannot invoke", "null");
+    }
+  }
+
+  @Test
+  void aDryRunReadsTheSampleEventsNumbersLikeALiveEvent() {
+    HttpResponse<String> r = server.postJson("/v1/rules/test", server.adminKey(),
+        "{\"event\":{\"type\":\"n.x\",\"data\":{\"s\":12.50,\"huge\":1e400,\"prec\":0.1000000000000000000001}}}");
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    assertThat(r.body()).contains("\"s\":12.50", "\"huge\":1E+400", "\"prec\":0.1000000000000000000001");
+  }
 }
