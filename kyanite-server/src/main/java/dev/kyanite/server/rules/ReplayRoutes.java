@@ -9,6 +9,7 @@ import dev.kyanite.server.delivery.DeliveryFeature;
 import dev.kyanite.server.delivery.DeliveryService;
 import dev.kyanite.server.delivery.TypeGlob;
 import dev.kyanite.server.edge.ContentTypes;
+import dev.kyanite.server.edge.Problem;
 import dev.kyanite.server.edge.Problems;
 import dev.kyanite.server.schema.FieldError;
 import io.vertx.core.Handler;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/endpoints/{id}/replay} {@code {since, until?, types?, filter?}} → {@code 202} with
@@ -106,9 +108,20 @@ final class ReplayRoutes {
         Problems.send(rc, Problems.notFound("no endpoint with id '" + endpointId + "'"));
         return;
       }
-      Replays.Job job = replays.start(new Replays.Request(endpointId, since, until, globs, cel, found.get().rateLimit()));
-      rc.response().putHeader("Location", "/v1/replays/" + job.id());
-      json(rc, 202, job);
+      if (!found.get().enabled()) { // it would only scan the log and skip every event
+        Problems.send(rc, Problem.of(409, "endpoint-unavailable", "Endpoint disabled or deleted")
+            .detail("endpoint " + endpointId + " is disabled; enable it first"));
+        return;
+      }
+      Optional<Replays.Job> started = replays.start(new Replays.Request(endpointId, since, until, globs, cel, found.get().rateLimit()));
+      if (started.isEmpty()) {
+        Problems.send(rc, Problem.of(429, "too-many-replays", "Too many replays running")
+            .detail(Replays.MAX_RUNNING + " replays are running; start this one when one of them has finished")
+            .header("Retry-After", "10"));
+        return;
+      }
+      rc.response().putHeader("Location", "/v1/replays/" + started.get().id());
+      json(rc, 202, started.get());
     }).onFailure(rc::fail);
   }
 

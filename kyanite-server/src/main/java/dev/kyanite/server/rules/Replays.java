@@ -38,10 +38,15 @@ import org.slf4j.LoggerFactory;
  * same {@code webhook-id} (derived from the event and endpoint ids) — only if the rules and the
  * endpoint's own globs and filter would deliver it there. At most {@link #MAX_OUTSTANDING} events of
  * a job are in delivery at once, so a replay queues behind the endpoint's limit instead of flooding
- * it. Jobs live in memory (lost on restart) and run on one daemon thread each. Thread-safe.
+ * it. Jobs live in memory (lost on restart; the latest {@link #MAX_KEPT} are kept) and run on one
+ * daemon thread each, at most {@link #MAX_RUNNING} at once. Thread-safe.
  */
 public final class Replays implements AutoCloseable {
   static final int MAX_OUTSTANDING = 64;
+  /** Jobs running at once; more are refused until one ends. */
+  static final int MAX_RUNNING = 4;
+  /** Jobs kept for {@code GET /v1/replays/{id}}, running or finished. */
+  static final int MAX_KEPT = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(Replays.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -108,13 +113,29 @@ public final class Replays implements AutoCloseable {
     this.clock = clock;
   }
 
-  /** Starts a job; the request was validated by the caller (endpoint exists, filter compiles). */
-  public Job start(Request request) {
+  /**
+   * Starts a job; the request was validated by the caller (endpoint exists, filter compiles).
+   *
+   * @return the job, or empty when {@link #MAX_RUNNING} jobs are running already (each holds a
+   *     thread and reads the whole log)
+   */
+  public synchronized Optional<Job> start(Request request) {
+    if (jobs.values().stream().filter(j -> j.status.equals("running")).count() >= MAX_RUNNING) return Optional.empty();
+    forgetOldFinished();
     String id = "rpl_" + HexFormat.of().formatHex(bytes());
     Job job = new Job(id, request, clock.instant());
     jobs.put(id, job);
     threads.execute(() -> run(job));
-    return job;
+    return Optional.of(job);
+  }
+
+  /** Keeps at most {@link #MAX_KEPT} jobs in memory, forgetting the finished ones that ended first. */
+  private void forgetOldFinished() {
+    int over = jobs.size() + 1 - MAX_KEPT;
+    if (over <= 0) return;
+    jobs.values().stream().filter(j -> j.finishedAt != null)
+        .sorted(java.util.Comparator.comparing((Job j) -> j.finishedAt)).limit(over).toList()
+        .forEach(j -> jobs.remove(j.id));
   }
 
   private static byte[] bytes() {

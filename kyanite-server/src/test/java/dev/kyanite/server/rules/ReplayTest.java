@@ -99,6 +99,19 @@ class ReplayTest {
       String ep = endpoint("{\"url\":\"" + sink.url() + "\",\"event_types\":[\"slow.*\"],\"rate_limit\":5}");
       HttpResponse<String> r = server.postJson("/v1/endpoints/" + ep + "/replay", server.adminKey(), "{\"since\":\"" + before + "\"}");
       String id = parse(r.body()).get("id").asText();
+      // at most four run at once: each holds a thread and reads the whole log
+      java.util.List<String> more = new java.util.ArrayList<>();
+      HttpResponse<String> refused = null;
+      for (int i = 0; i < Replays.MAX_RUNNING && refused == null; i++) {
+        HttpResponse<String> again = server.postJson("/v1/endpoints/" + ep + "/replay", server.adminKey(), "{\"since\":\"" + before + "\"}");
+        if (again.statusCode() == 202) more.add(parse(again.body()).get("id").asText());
+        else refused = again;
+      }
+      assertThat(refused).as("the fifth running replay is refused").isNotNull(); // fewer if another test's is still running
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(refused.body()).contains("too-many-replays");
+      assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+      for (String m : more) assertThat(server.delete("/v1/replays/" + m, server.adminKey()).statusCode()).isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> sink.hits().size() >= 3);
       assertThat(server.delete("/v1/replays/" + id, server.adminKey()).statusCode()).isEqualTo(202);
       await().atMost(Duration.ofSeconds(10)).until(() -> job(id).get("status").asText().equals("cancelled"));
@@ -124,5 +137,10 @@ class ReplayTest {
     assertThat(misspelt.body()).contains("\"/untill\"", "additionalProperties", "\"/types/1\"");
     assertThat(server.postJson("/v1/endpoints/ep_nope/replay", server.adminKey(), "[1]").statusCode()).isEqualTo(400);
     assertThat(Set.of(server.postJson("/v1/endpoints/ep_nope/replay", null, "{}").statusCode())).containsExactly(401);
+    String off = endpoint("{\"url\":\"http://127.0.0.1:9/off\",\"event_types\":[\"*\"],\"enabled\":false}");
+    HttpResponse<String> disabled = server.postJson("/v1/endpoints/" + off + "/replay", server.adminKey(),
+        "{\"since\":\"2026-01-01T00:00:00Z\"}");
+    assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(409);
+    assertThat(disabled.body()).contains("endpoint-unavailable");
   }
 }
