@@ -51,7 +51,13 @@ final class JsonCel {
     }
   }
 
-  /** The JSON of a CEL result value. */
+  /**
+   * The JSON of a CEL result value: timestamps as RFC 3339 text, durations as protobuf's JSON form
+   * ({@code "5400s"}), bytes as base64.
+   *
+   * @throws IllegalArgumentException for a value JSON cannot hold (NaN, ±Infinity, a CEL type): a
+   *     {@code set} of it fails as an action error instead of writing a string the client never sent
+   */
   static JsonNode toJson(Object v) {
     // CEL's literal `null` evaluates to protobuf's NullValue, JSON values to CEL's own: both are JSON null.
     if (v == null || v instanceof NullValue || v instanceof com.google.protobuf.NullValue) return NODES.nullNode();
@@ -61,14 +67,17 @@ final class JsonCel {
     if (v instanceof Boolean b) return NODES.booleanNode(b);
     if (v instanceof Long l) return l == l.intValue() ? NODES.numberNode(l.intValue()) : NODES.numberNode(l);
     if (v instanceof Integer i) return NODES.numberNode(i);
-    if (v instanceof Double d) return NODES.numberNode(d);
+    if (v instanceof Double d) {
+      if (d.isNaN() || d.isInfinite()) throw new IllegalArgumentException(d + " is not a JSON number");
+      return NODES.numberNode(d);
+    }
     if (v instanceof UnsignedLong u) return NODES.numberNode(u.bigIntegerValue());
     if (v instanceof CelByteString b) return NODES.textNode(Base64.getEncoder().encodeToString(b.toByteArray()));
     if (v instanceof com.google.protobuf.ByteString b) return NODES.textNode(Base64.getEncoder().encodeToString(b.toByteArray()));
     if (v instanceof Timestamp t) return NODES.textNode(Instant.ofEpochSecond(t.getSeconds(), t.getNanos()).toString());
     if (v instanceof Instant i) return NODES.textNode(i.toString());
-    if (v instanceof Duration d) return NODES.textNode(java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos()).toString());
-    if (v instanceof java.time.Duration d) return NODES.textNode(d.toString());
+    if (v instanceof Duration d) return NODES.textNode(durationJson(java.time.Duration.ofSeconds(d.getSeconds(), d.getNanos())));
+    if (v instanceof java.time.Duration d) return NODES.textNode(durationJson(d));
     if (v instanceof Map<?, ?> m) {
       ObjectNode o = NODES.objectNode();
       m.forEach((k, val) -> o.set(String.valueOf(k), toJson(val)));
@@ -79,7 +88,13 @@ final class JsonCel {
       for (Object e : l) a.add(toJson(e));
       return a;
     }
-    return NODES.textNode(String.valueOf(v));
+    throw new IllegalArgumentException("a CEL " + v.getClass().getSimpleName() + " value has no JSON form");
+  }
+
+  /** Protobuf's JSON form of a duration: seconds with up to nine decimals and an {@code s}. */
+  static String durationJson(java.time.Duration d) {
+    java.math.BigDecimal secs = java.math.BigDecimal.valueOf(d.getSeconds()).add(java.math.BigDecimal.valueOf(d.getNano(), 9));
+    return secs.stripTrailingZeros().toPlainString() + "s";
   }
 
   /** A read-only CEL map view of a JSON object. */

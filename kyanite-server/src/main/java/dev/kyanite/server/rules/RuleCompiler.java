@@ -3,6 +3,7 @@ package dev.kyanite.server.rules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.kyanite.server.delivery.TypeGlob;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -29,6 +30,10 @@ import java.util.regex.Pattern;
  * (so a GET result can be PUT back). Thread-safe.
  */
 final class RuleCompiler {
+  /** The members of each action's object form. */
+  private static final java.util.Map<String, Set<String>> ACTION_MEMBERS = java.util.Map.of(
+      "set", Set.of("path", "value"), "remove", Set.of("paths"), "redact", Set.of("paths", "mask"),
+      "route", Set.of("endpoints"), "process", Set.of("name"));
   static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
   static final String DEFAULT_MASK = "[REDACTED]";
   static final int MAX_ITEMS = 64;
@@ -83,7 +88,9 @@ final class RuleCompiler {
       else problems.add(RuleProblem.of("/enabled", "type", "enabled is a boolean"));
     }
     JsonNode d = json.get("description");
-    if (d != null && !d.isNull() && !d.isTextual()) problems.add(RuleProblem.of("/description", "type", "description is a string"));
+    if (d != null && !d.isNull() && (!d.isTextual() || d.textValue().length() > 1000)) {
+      problems.add(RuleProblem.of("/description", "type", "description is a string of at most 1000 characters"));
+    }
 
     List<Glob> types = new ArrayList<>();
     Expressions.Compiled condition = null;
@@ -96,7 +103,11 @@ final class RuleCompiler {
           String f = it.next();
           if (!f.equals("types") && !f.equals("condition")) problems.add(RuleProblem.of("/match/" + f, "unknown", "unknown field '" + f + "'"));
         }
-        for (String t : strings(match.get("types"), "/match/types", problems, false)) types.add(new Glob(t));
+        List<String> globs = strings(match.get("types"), "/match/types", problems, false);
+        for (int i = 0; i < globs.size(); i++) {
+          if (TypeGlob.valid(globs.get(i))) types.add(new Glob(globs.get(i)));
+          else problems.add(RuleProblem.of("/match/types/" + i, "pattern", "a type glob has 1-200 letters, digits, '.', '_', '-', ':', '/' and '*'"));
+        }
         JsonNode c = match.get("condition");
         if (c != null && !c.isNull()) {
           if (!c.isTextual()) problems.add(RuleProblem.of("/match/condition", "type", "condition is a CEL expression string"));
@@ -133,6 +144,14 @@ final class RuleCompiler {
     String kind = a.fieldNames().next();
     JsonNode v = a.get(kind);
     String at = ptr + "/" + kind;
+    Set<String> members = ACTION_MEMBERS.get(kind);
+    if (members != null && v.isObject()) {
+      // a misspelt member ("maks") would otherwise silently fall back to its default
+      for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
+        String f = it.next();
+        if (!members.contains(f)) problems.add(RuleProblem.of(at + "/" + f, "unknown", "unknown field '" + f + "' (" + kind + " takes " + String.join(", ", new java.util.TreeSet<>(members)) + ")"));
+      }
+    }
     switch (kind) {
       case "drop":
         if (v.isBoolean() && !v.booleanValue()) {
@@ -164,6 +183,10 @@ final class RuleCompiler {
         JsonNode mask = v.isObject() && v.has("mask") ? v.get("mask") : JsonNodeFactory.instance.textNode(DEFAULT_MASK);
         if (!mask.isValueNode()) {
           problems.add(RuleProblem.of(at + "/mask", "type", "mask is a string, number, boolean or null"));
+          return null;
+        }
+        if (!mask.isTextual() && !mask.isNull() && paths.stream().anyMatch(fp -> fp.root().equals("subject"))) {
+          problems.add(RuleProblem.of(at + "/mask", "type", "a mask for subject is a string (or null to remove it)"));
           return null;
         }
         return new Action.Redact(List.copyOf(paths), mask);

@@ -78,6 +78,17 @@ class RuleCompilerTest {
   }
 
   @Test
+  void actionObjectsRefuseUnknownMembersTypeGlobsAreCheckedAndSubjectMasksAreText() {
+    List<RuleProblem> p = problems("t", "{'description':'" + "d".repeat(1001) + "','match':{'types':['order.*','bad glob!']},"
+        + "'actions':[{'redact':{'paths':['data.a'],'maks':'x'}},{'set':{'path':'data.a','value':'1','vlaue':'2'}},"
+        + "{'redact':{'paths':['subject'],'mask':5}},{'route':{'endpoints':['e'],'x':1}}]}");
+    assertThat(p).extracting(RuleProblem::pointer).containsExactlyInAnyOrder("/description", "/match/types/1",
+        "/actions/0/redact/maks", "/actions/1/set/vlaue", "/actions/2/redact/mask", "/actions/3/route/x");
+    assertThat(p.stream().filter(x -> x.pointer().equals("/actions/0/redact/maks")).findFirst().orElseThrow().message())
+        .contains("mask", "paths");
+  }
+
+  @Test
   void actionsAreRequired() {
     assertThat(problems("t", "{'match':{'types':['a']}}")).extracting(RuleProblem::pointer).containsExactly("/actions");
     assertThat(problems("t", "{'actions':[]}")).extracting(RuleProblem::pointer).containsExactly("/actions");

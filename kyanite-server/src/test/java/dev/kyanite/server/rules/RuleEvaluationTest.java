@@ -84,6 +84,16 @@ class RuleEvaluationTest {
   }
 
   @Test
+  void aValueJsonCannotHoldIsSkippedAndCountedAndDurationsUseTheirJsonForm() throws Exception {
+    install(engine, "s={'actions':[{'set':{'path':'data.inf','value':'1.0/0.0'}},{'set':{'path':'data.nan','value':'0.0/0.0'}},"
+        + "{'set':{'path':'data.t','value':'type(1)'}},{'set':{'path':'data.d','value':'duration(\\'90m\\')'}},"
+        + "{'set':{'path':'data.ms','value':'duration(\\'1.5s\\')'}}]}");
+    PipelineResult r = engine.apply(event("t", "{'a':1}"));
+    assertThat(r.event().data()).isEqualTo(json("{'a':1,'d':'5400s','ms':'1.5s'}"));
+    assertThat(engine.metrics().actionErrors.count()).isEqualTo(3.0);
+  }
+
+  @Test
   void setThroughAScalarIsSkippedAndCounted() throws Exception {
     install(engine, "s={'actions':[{'set':{'path':'data.name.first','value':'\\'x\\''}}]}");
     PipelineResult r = engine.apply(event("t", "{'name':'plain'}"));
