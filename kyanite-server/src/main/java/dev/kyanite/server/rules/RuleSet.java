@@ -84,24 +84,39 @@ final class RuleSet {
   }
 
   /**
-   * The event as readers may see it: only the {@code redact} and {@code remove} actions of the
-   * matching rules are applied (no drop, set, route or processor), so PII masked for delivery is also
-   * masked in {@code GET /v1/events/{id}}. Counts nothing.
+   * The event as readers may see it: the stored event with the {@code redact} and {@code remove}
+   * actions applied that delivery would apply. Which rules match, and so which of those actions
+   * run, is decided on the event as delivery transforms it (earlier {@code set}s, removals and
+   * masks included, up to a drop), so a rule that matches only after another rule's {@code set}
+   * still masks for readers. The {@code set}s themselves are not shown; custom processors are not
+   * called (their changes are unknown here). Counts nothing.
    */
   Event redactForRead(Event event) {
-    WorkingEvent w = new WorkingEvent(event);
+    WorkingEvent live = new WorkingEvent(event);
+    WorkingEvent shown = new WorkingEvent(event);
     RuleMetrics scratch = RuleMetrics.detached();
     for (Rule r : forType(event.type())) {
-      if (!conditionHolds(r, w, scratch, null)) continue;
-      for (Action a : r.actions()) {
-        if (a instanceof Action.Redact rd) {
-          for (FieldPath p : rd.paths()) w.redact(p, rd.mask());
+      if (!conditionHolds(r, live, scratch, null)) continue;
+      List<Action> actions = r.actions();
+      for (int i = 0; i < actions.size(); i++) {
+        Action a = actions.get(i);
+        if (a instanceof Action.Drop) return shown.event(); // delivered nowhere: nothing later applies
+        if (a instanceof Action.SetField set) {
+          applySet(r, i, set, live, scratch, null);
+        } else if (a instanceof Action.Redact rd) {
+          for (FieldPath p : rd.paths()) {
+            live.redact(p, rd.mask());
+            shown.redact(p, rd.mask());
+          }
         } else if (a instanceof Action.Remove rm) {
-          for (FieldPath p : rm.paths()) w.remove(p);
+          for (FieldPath p : rm.paths()) {
+            live.remove(p);
+            shown.remove(p);
+          }
         }
       }
     }
-    return w.event();
+    return shown.event();
   }
 
   /** Runs only {@code rule} (dry runs of a single rule, backtests). */

@@ -128,6 +128,8 @@ public final class RulesFeature implements Feature {
         response.set("data", shown.data());
         if (shown.subject() != null) response.put("subject", shown.subject());
         else response.remove("subject");
+        if (shown.extensions() != null && !shown.extensions().isEmpty()) response.set("extensions", shown.extensions());
+        else response.remove("extensions");
       }
     };
   }

@@ -27,6 +27,24 @@ class RedactReadsTest {
   }
 
   @Test
+  void aRuleThatMatchesOnlyAfterAnotherRulesSetStillMasksForReaders() throws Exception {
+    RulesEngine engine = install(RuleFixtures.engine(),
+        "a={'priority':1,'match':{'types':['pii.*'],'condition':'event.data.kind == \\'user\\''},"
+            + "'actions':[{'redact':['data.email']},{'set':{'path':'data.kind','value':'\\'changed\\''}}]}",
+        "b={'priority':5,'match':{'condition':'event.data.kind == \\'changed\\''},"
+            + "'actions':[{'redact':['data.name','ext.traceparent']}]}",
+        "c={'priority':9,'actions':['drop']}",
+        "d={'priority':10,'actions':[{'redact':['data.kind']}]}");
+    var stored = new dev.kyanite.core.event.Event("evt_1", "pii.signup", "shop", null, null,
+        java.time.Instant.parse("2026-01-01T00:00:01Z"), null, json("{'kind':'user','email':'a@b.c','name':'Bob'}"),
+        (com.fasterxml.jackson.databind.node.ObjectNode) json("{'traceparent':'00-abc-def-01'}"), null, null);
+    var shown = engine.redactForRead(stored);
+    // the set is not shown; rule d comes after a drop, so delivery never applies it either
+    assertThat(shown.data()).isEqualTo(json("{'kind':'user','email':'[REDACTED]','name':'[REDACTED]'}"));
+    assertThat(shown.extensions().get("traceparent").asText()).isEqualTo("[REDACTED]");
+  }
+
+  @Test
   void eventLookupShowsRedactedDataWhenConfigured() throws Exception {
     try (TestServer server = TestServer.start(Map.of("rules.redact-reads", true))) {
       HttpResponse<String> put = server.send(HttpRequest.newBuilder(server.uri("/v1/rules/pii"))
