@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
  * and never depends on the server module. The server's CLI adds it as a subcommand; it also runs
  * on its own through {@link #main}.
  *
- * <p>Exit status: 0 done; 1 bad options, setup failure, or no request succeeded; 3 end-to-end
+ * <p>Exit status: 0 done; 1 setup failure or no request succeeded; 2 invalid options; 3 end-to-end
  * run with missing deliveries or bad signatures.
  */
 @Command(
@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
         "  kyanite bench --e2e --rate 20000 --data-dir ./data        end to end through a local webhook receiver",
         "  kyanite bench bare --port 8090                            the bare baseline server (see 'bench bare --help')",
         "",
-        "Exit status: 0 done; 1 bad options, setup failure or no successful request;",
+        "Exit status: 0 done; 1 setup failure or no successful request; 2 invalid options;",
         "3 end-to-end run with missing deliveries or bad signatures."})
 public final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec commandSpec;

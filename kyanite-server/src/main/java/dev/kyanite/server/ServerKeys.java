@@ -22,7 +22,8 @@ public final class ServerKeys {
   public static final ConfigKey<Boolean> TLS_SELF_SIGNED = ConfigKey.bool("tls.self-signed", false,
       "Serve TLS with a throwaway self-signed certificate for `localhost` (development only).");
   public static final ConfigKey<Long> MAX_BODY = ConfigKey.bytes("http.max-body-size", 1024L * 1024,
-      "Largest request body accepted; larger bodies get `413`.").check(n -> n > 0, "> 0");
+      "Largest request body on the routes other than ingest (keys, schemas, endpoints, rules, replays); larger "
+          + "bodies get `413`. Ingest has `ingest.max-event-bytes` and `ingest.max-request-bytes`.").check(n -> n > 0, "> 0");
   public static final ConfigKey<Duration> IDLE_TIMEOUT = ConfigKey.duration("http.idle-timeout", Duration.ofSeconds(60),
       "Close connections idle for this long (0 = never).");
   public static final ConfigKey<Duration> HEADER_TIMEOUT = ConfigKey.duration("http.header-timeout", Duration.ofSeconds(10),

@@ -11,7 +11,8 @@ import java.util.Set;
  *     a dropped event is delivered nowhere and its status is {@code filtered}
  * @param routeTo endpoint ids (or names) delivery is restricted to, or {@code null} for "every
  *     endpoint whose type globs and filter match"
- * @param appliedRules rule name → version of every rule whose actions fired, for the event's record
+ * @param appliedRules rule name → version of every rule whose actions fired, as dry runs report it
+ *     ({@code applied_rules}; not recorded on the event)
  * @param deadLetter {@code null} normally; when a custom processor failed and the server is
  *     configured to dead-letter such events, why. Such a result is also {@link #dropped()} (so it
  *     is delivered nowhere); delivery should record it as failed rather than filtered.

@@ -18,7 +18,7 @@ import java.util.List;
  *       {@code false}, never an exception.</li>
  *   <li>The schema is versioned and migrated forward on {@code open}.</li>
  * </ul>
- * Backends: {@code sqlite} (default, a file in the data dir), {@code postgres} (several nodes),
+ * Backends: {@code sqlite} (default, a file in the data dir, one server per data dir),
  * {@link MemoryMetadataStore} (tests). All pass {@code MetadataStoreContract}.
  */
 public interface MetadataStore extends AutoCloseable {

@@ -22,8 +22,8 @@ public final class AuthKeys {
       .check(d -> d > 0, "> 0");
 
   public static final ConfigKey<Duration> CACHE_TTL = ConfigKey.duration("auth.cache-ttl", Duration.ofSeconds(30),
-      "How long a verified key is trusted from memory before it is looked up again. Revocations through "
-          + "this node apply at once; on other nodes (shared PostgreSQL) within this time.");
+      "How long a verified key is trusted from memory before it is looked up in the store again. A revocation "
+          + "through the API applies at once.");
 
   public static List<ConfigKey<?>> all() {
     return List.of(ADMIN_KEY, RATE_LIMIT, BURST_SECONDS, CACHE_TTL);

@@ -12,7 +12,8 @@ public final class DeliveryKeys {
   private DeliveryKeys() {}
 
   public static final ConfigKey<Boolean> WORKERS_ENABLED = ConfigKey.bool("workers.enabled", true,
-      "Run the log consumers and webhook delivery in this process (switch off on ingest-only nodes).");
+      "Run the log consumers and webhook delivery in this process. Off: events are accepted and kept in the log, "
+          + "and delivered once the server runs with workers on.");
   public static final ConfigKey<Integer> WORKERS_MAX_IN_FLIGHT = ConfigKey.integer("workers.max-in-flight", 20_000,
       "Events read from one partition but not yet delivered or durably scheduled (the pipelining window).")
       .check(n -> n >= 1, ">= 1");

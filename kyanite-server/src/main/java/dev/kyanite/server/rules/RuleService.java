@@ -21,13 +21,13 @@ import org.slf4j.LoggerFactory;
  * {@link RulesEngine} in step with the {@link RuleStore}.
  *
  * <ul>
- *   <li>A change through this node is compiled first (invalid rules never reach the store), made
+ *   <li>A change through the API is compiled first (invalid rules never reach the store), made
  *       durable, and installed in the engine before the call returns: events processed afterwards
  *       see it.</li>
- *   <li>Changes made by other nodes are picked up by polling {@link RuleStore#revision()} (default
- *       every 500 ms), so every worker sees a change within a second.</li>
- *   <li>A stored rule that no longer compiles here (e.g. its processor is not installed on this
- *       node) is skipped with a warning; the others still run.</li>
+ *   <li>The store is also polled through {@link RuleStore#revision()} (default every 500 ms), so
+ *       a rule set changed underneath (a restored database) is picked up within a second.</li>
+ *   <li>A stored rule that no longer compiles (e.g. its processor is no longer loaded) is
+ *       skipped with a warning; the others still run.</li>
  * </ul>
  * Methods block on the store: call them off the event loop. Thread-safe.
  */
@@ -79,7 +79,7 @@ public final class RuleService implements AutoCloseable {
         try {
           rules.add(engine.compile(s.name(), s.version(), EventCodec.mapper().readTree(s.definition())));
         } catch (InvalidRuleException | IOException e) {
-          LOG.warn("rule '{}' v{} is skipped on this node: {}", s.name(), s.version(), e.getMessage());
+          LOG.warn("rule '{}' v{} is skipped (it no longer compiles here): {}", s.name(), s.version(), e.getMessage());
         }
       }
       engine.install(rules, revision);

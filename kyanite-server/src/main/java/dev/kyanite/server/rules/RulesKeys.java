@@ -26,7 +26,7 @@ final class RulesKeys {
       ProcessorFailure.class, ProcessorFailure.CONTINUE,
       "When a custom processor fails or times out: `continue` with the event unchanged, or `dead-letter` it.");
   static final ConfigKey<Duration> POLL_INTERVAL = ConfigKey.duration("rules.poll-interval", Duration.ofMillis(500),
-      "How often each node checks the metadata store for rule changes made by other nodes.")
+      "How often the server re-reads the stored rule set and installs it if it changed (changes through the API apply at once).")
       .check(d -> d.toMillis() >= 10, "at least 10ms");
   static final ConfigKey<Integer> MAX_EXPRESSION_SIZE = ConfigKey.integer("rules.max-expression-size", 4096,
       "Largest CEL expression (conditions, set values, endpoint filters) in UTF-8 bytes.")
@@ -36,7 +36,8 @@ final class RulesKeys {
       .check(n -> n >= 1, "at least 1");
 
   static final ConfigKey<Boolean> REDACT_READS = ConfigKey.bool("rules.redact-reads", false,
-      "Apply the `redact` and `remove` actions of matching rules to `data` in `GET /v1/events/{id}` too (PII stays masked for readers).");
+      "Apply the `redact` and `remove` actions that delivery applies to `data`, `subject` and `extensions` in "
+          + "`GET /v1/events/{id}` too (PII stays masked for readers).");
 
   static List<ConfigKey<?>> all() {
     return List.of(REDACT_READS, PLUGINS_DIR, PROCESSOR_TIMEOUT, PROCESSOR_FAILURE, POLL_INTERVAL, MAX_EXPRESSION_SIZE, MAX_ITERATIONS);
