@@ -64,8 +64,11 @@ final class EventDecoder {
       JsonToken t = p.nextToken();
       boolean wrapped = t == JsonToken.START_OBJECT && format == Format.NATIVE;
       if (wrapped) {
-        if (p.nextToken() != JsonToken.FIELD_NAME || !"events".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
-          d.refusal = invalidBatch("/", "a batch is {\"events\": [...]} or a JSON array of events");
+        JsonToken first = p.nextToken();
+        if (first != JsonToken.FIELD_NAME || !"events".equals(p.currentName()) || p.nextToken() != JsonToken.START_ARRAY) {
+          // the pointer names what is wrong: an unknown first member, "events" that is not an array, or the whole body
+          String ptr = first != JsonToken.FIELD_NAME ? "" : "events".equals(p.currentName()) ? "/events" : "/" + FieldError.escape(p.currentName());
+          d.refusal = invalidBatch(ptr, "a batch is {\"events\": [...]} or a JSON array of events");
           return d;
         }
       } else if (t != JsonToken.START_ARRAY) {
@@ -86,7 +89,7 @@ final class EventDecoder {
       if (wrapped) {
         JsonToken after = p.nextToken();
         if (after != JsonToken.END_OBJECT) {
-          d.refusal = invalidBatch(after == JsonToken.FIELD_NAME ? "/" + FieldError.escape(p.currentName()) : "/",
+          d.refusal = invalidBatch(after == JsonToken.FIELD_NAME ? "/" + FieldError.escape(p.currentName()) : "",
               "a batch object has only the member \"events\"");
           return d;
         }

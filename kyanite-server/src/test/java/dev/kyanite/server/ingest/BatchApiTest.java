@@ -139,6 +139,10 @@ class BatchApiTest {
     assertThat(batch(s, "application/json", "[]").statusCode()).isEqualTo(400);
     assertThat(batch(s, "application/json", "{\"events\":[]}").statusCode()).isEqualTo(400);
     assertThat(batch(s, "application/json", "{\"evts\":[]}").statusCode()).isEqualTo(400);
+    // the pointer names the wrong part: a JSON Pointer, so "" for the whole body
+    assertThat(json(batch(s, "application/json", "{\"evts\":[]}")).get("errors").get(0).get("pointer").asText()).isEqualTo("/evts");
+    assertThat(json(batch(s, "application/json", "{\"events\":1}")).get("errors").get(0).get("pointer").asText()).isEqualTo("/events");
+    assertThat(json(batch(s, "application/json", "{}")).get("errors").get(0).get("pointer").asText()).isEmpty();
     assertThat(batch(s, "application/json", "{\"events\":[{\"type\":\"a.b\",\"data\":1}],\"more\":1}").statusCode()).isEqualTo(400);
     assertThat(batch(s, "application/x-ndjson", "\n\n").statusCode()).isEqualTo(400);
     assertThat(batch(s, "application/xml", "<a/>").statusCode()).isEqualTo(415);
