@@ -6,10 +6,12 @@ import dev.kyanite.core.store.MetadataStore;
 import dev.kyanite.server.auth.AuthKeys;
 import dev.kyanite.server.auth.Authenticator;
 import dev.kyanite.server.config.Config;
+import dev.kyanite.server.config.ConfigException;
 import dev.kyanite.server.config.ConfigKey;
 import dev.kyanite.server.edge.Edge;
 import dev.kyanite.server.edge.Listener;
 import dev.kyanite.server.edge.SlowClientGuard;
+import dev.kyanite.server.edge.TlsSettings;
 import dev.kyanite.server.ops.Metrics;
 import dev.kyanite.server.store.sqlite.SqliteMetadataStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -90,9 +92,12 @@ public final class KyaniteServer implements AutoCloseable {
   /**
    * Starts a server and returns once it is listening.
    *
+   * @throws ConfigException when a setting that can only be checked against the file system (the
+   *     TLS certificate and key) is wrong; thrown before anything is created or opened
    * @throws StartupException with an operator-readable message when it cannot start
    */
   public static KyaniteServer start(Config config, List<Feature> features) {
+    TlsSettings.check(config);
     KyaniteServer s = new KyaniteServer(config, features);
     try {
       s.doStart();
