@@ -53,8 +53,11 @@ final class EventLogs {
   static EventLog open(Config config, Path dataDir, Clock clock, FsyncTimer fsyncTimer) {
     return switch (config.get(BACKEND)) {
       case MEMORY -> new MemoryEventLog(config.get(PARTITIONS));
-      case FILE -> FileEventLog.open(dataDir.resolve("log"), options(config, clock).toBuilder()
-          .fsyncObserver(fsyncTimer).build());
+      case FILE -> {
+        Path dir = dataDir.resolve("log");
+        DataDir.privateDirectory(dir); // every event's data
+        yield FileEventLog.open(dir, options(config, clock).toBuilder().fsyncObserver(fsyncTimer).build());
+      }
     };
   }
 

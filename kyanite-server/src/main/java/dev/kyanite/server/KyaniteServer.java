@@ -22,8 +22,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -35,11 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Kyanite server: locks the data dir, opens the metadata store and the event log,
- * builds the router (edge handlers, then every {@link Feature}), and listens with one HTTP server
- * instance per event loop. {@link #close()} is the graceful shutdown: stop accepting, let in-flight
- * requests finish (bounded by {@code shutdown.timeout}), stop features, close the log and the
- * store, release the lock. Not reusable after close.
+ * One running Kyanite server: creates the data dir owner-only ({@link DataDir}) and locks it, opens
+ * the metadata store and the event log, builds the router (edge handlers, then every
+ * {@link Feature}), and listens with one HTTP server instance per event loop. {@link #close()} is
+ * the graceful shutdown: stop accepting, let in-flight requests finish (bounded by
+ * {@code shutdown.timeout}), stop features, close the log and the store, release the lock. Not
+ * reusable after close.
  */
 public final class KyaniteServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KyaniteServer.class);
@@ -111,16 +110,16 @@ public final class KyaniteServer implements AutoCloseable {
 
   private void doStart() {
     Path dataDir = config.get(ServerKeys.DATA_DIR);
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new StartupException("cannot create data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage());
-    }
+    DataDir.prepare(dataDir);
     lock = DataDirLock.acquire(dataDir);
     Clock clock = Clock.systemUTC();
     // The store (SQLite load + migrations) and the log (recovery) open in parallel with Vert.x.
     CompletableFuture<MetadataStore> storeF = async("kyanite-open-store", () -> switch (config.get(ServerKeys.STORE)) {
-      case SQLITE -> SqliteMetadataStore.open(dataDir.resolve("metadata.db"));
+      case SQLITE -> {
+        Path db = dataDir.resolve("metadata.db");
+        DataDir.privateFile(db); // holds webhook secrets and endpoint headers
+        yield SqliteMetadataStore.open(db);
+      }
       case MEMORY -> new MemoryMetadataStore();
     });
     EventLogs.FsyncTimer fsyncTimer = new EventLogs.FsyncTimer();
