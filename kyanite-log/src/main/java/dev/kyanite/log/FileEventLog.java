@@ -108,7 +108,7 @@ public final class FileEventLog implements EventLog {
   private final ScheduledExecutorService housekeeper;
   private volatile boolean closed;
 
-  /** State the partitions share: options, bytes on disk, the full flag. */
+  /** State the partitions share: options, bytes on disk, the disk-full flag. */
   static final class Shared {
     final FileLogOptions options;
     final Path dir;
@@ -117,7 +117,8 @@ public final class FileEventLog implements EventLog {
     final java.util.concurrent.atomic.LongAdder appends = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder records = new java.util.concurrent.atomic.LongAdder();
     final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
-    private volatile boolean full;
+    /** The file system refused an append (no space) and no write has succeeded since. */
+    private volatile boolean diskFull;
 
     Shared(FileLogOptions options, Path dir, Segment.ChannelOpener opener) {
       this.options = options;
@@ -133,8 +134,8 @@ public final class FileEventLog implements EventLog {
       bytes.addAndGet(delta);
     }
 
-    void markFull(boolean isFull) {
-      if (full != isFull) full = isFull;
+    void markDiskFull(boolean isFull) {
+      if (diskFull != isFull) diskFull = isFull; // read first: the append path rarely writes the shared line
     }
   }
 
@@ -298,8 +299,11 @@ public final class FileEventLog implements EventLog {
   }
 
   /**
-   * Down when closed, when a partition failed (until reopened), or while full: the byte budget or
-   * the disk refused the last append and no room has come back since.
+   * Down when closed; when a partition failed (until reopened); while less than {@link #headroom()}
+   * of the byte budget is left; or after the file system refused an append for lack of space,
+   * until a write succeeds or it has room again. The budget part reads the byte count that open
+   * measures and every append, roll and retention pass keeps current, so it holds from the first
+   * check after a restart and does not depend on which append failed last.
    */
   @Override
   public Health check() {
@@ -307,25 +311,29 @@ public final class FileEventLog implements EventLog {
     for (Partition p : partitions) {
       if (p.failure() != null) return Health.down("log partition " + p.id + " failed: " + p.failure().getMessage());
     }
-    if (shared.full) {
-      if (roomAgain()) {
-        shared.markFull(false);
+    if (shared.overBudget(headroom())) {
+      return Health.down("log byte budget full (" + diskBytes() + " of " + shared.options.maxBytes() + " bytes; ready again with "
+          + headroom() + " free)");
+    }
+    if (shared.diskFull) {
+      if (diskRoomAgain()) {
+        shared.markDiskFull(false);
       } else {
-        return Health.down(shared.options.maxBytes() != Long.MAX_VALUE && shared.overBudget(headroom())
-            ? "log byte budget full (" + diskBytes() + " of " + shared.options.maxBytes() + " bytes)"
-            : "disk full under " + dir);
+        return Health.down("disk full under " + dir);
       }
     }
     return Health.OK;
   }
 
-  /** Headroom that counts as "room again" after a full: small against the budget, never zero. */
+  /**
+   * Budget that must be left for the log to count as ready: small against the budget (at most
+   * 64 KiB), never zero. A ready log may still refuse an append larger than this.
+   */
   private long headroom() {
     return Math.max(1, Math.min(64 * 1024, shared.options.maxBytes() / 16));
   }
 
-  private boolean roomAgain() {
-    if (shared.overBudget(headroom())) return false;
+  private boolean diskRoomAgain() {
     try {
       return Files.getFileStore(dir).getUsableSpace() > 64 * 1024;
     } catch (IOException e) {

@@ -129,7 +129,6 @@ final class Partition {
           "batch of " + frame + " bytes exceeds " + shared.options.maxBatchBytes()));
     }
     if (shared.overBudget(frame - active().spare())) { // the pre-zeroed tail is already counted
-      shared.markFull(true);
       return CompletableFuture.failedFuture(new LogException(LogException.Reason.FULL, "log byte budget reached"));
     }
     return writer.enqueue(records, frame);

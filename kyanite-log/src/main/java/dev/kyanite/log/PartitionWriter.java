@@ -293,7 +293,6 @@ final class PartitionWriter {
         if (!run.isEmpty() && (q.frameSize > buf.remaining() || needsRoll(seg, segBytes, q, now))) break;
         // only bytes past the pre-zeroed tail grow the file (and count against the budget)
         if (shared.overBudget(Math.max(0, segBytes + q.frameSize - seg.fileBytes()))) {
-          shared.markFull(true);
           q.future.completeExceptionally(new LogException(LogException.Reason.FULL, "log byte budget reached"));
           i++;
           continue;
@@ -316,12 +315,12 @@ final class PartitionWriter {
       } catch (IOException e) {
         shared.addBytes(seg.fileBytes() - fileBefore); // the cut-back may have taken the zero tail
         LogException failure = FileEventLog.failure("append to partition " + partition.id, e);
-        if (failure.reason() == LogException.Reason.FULL) shared.markFull(true);
+        if (failure.reason() == LogException.Reason.FULL) shared.markDiskFull(true);
         for (Pending q : run) q.future.completeExceptionally(failure);
         continue;
       }
       shared.addBytes(seg.fileBytes() - fileBefore);
-      shared.markFull(false);
+      shared.markDiskFull(false);
       for (int k = 0; k < run.size(); k++) seg.addIndexEntry(positions[k], frameStarts[k]);
       nextPosition = pos;
       unpublished.add(new Written(seg, seg.written(), now, run, Arrays.copyOf(positions, run.size())));
@@ -406,7 +405,7 @@ final class PartitionWriter {
       LOG.log(System.Logger.Level.ERROR,
           "partition {0} cannot cut back after a failed fsync; appends fail until reopen: {1}", partition.id, e.toString());
     }
-    if (failure.reason() == LogException.Reason.FULL) shared.markFull(true);
+    if (failure.reason() == LogException.Reason.FULL) shared.markDiskFull(true);
     for (Written w : lost) for (Pending p : w.appends) p.future.completeExceptionally(failure);
   }
 

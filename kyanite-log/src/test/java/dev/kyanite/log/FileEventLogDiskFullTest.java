@@ -88,6 +88,34 @@ class FileEventLogDiskFullTest {
   }
 
   @Test
+  void readinessFollowsTheBudgetLeftNotTheLastAppend() throws Exception {
+    ManualClock clock = new ManualClock();
+    FileLogOptions options = FileLogOptions.builder().partitions(1).segmentBytes(4096).maxBytes(32 * 1024)
+        .retentionAge(Duration.ofHours(1)).clock(clock).fsync(FsyncPolicy.NEVER)
+        .retentionCheckInterval(Duration.ZERO).build(); // ready while 2 KiB (32 KiB / 16) are left
+    List<byte[]> acked = new ArrayList<>();
+    try (FileEventLog log = FileEventLog.open(dir, options)) {
+      assertThat(log.check().ok()).isTrue();
+      assertThat(fillUp(log, 1500, acked, 10_000).reason()).isEqualTo(LogException.Reason.FULL);
+      assertThat(log.check().ok()).isFalse();
+      byte[] small = record(acked.size(), 10);
+      log.append(0, small).get(30, TimeUnit.SECONDS); // still fits
+      acked.add(small);
+      assertThat(log.check().ok()).as("one small append that fits does not make a full budget ready").isFalse();
+      assertThat(log.append(0, record(0, 1500)).isCompletedExceptionally()).isTrue();
+    }
+    try (FileEventLog log = FileEventLog.open(dir, options)) {
+      assertThat(log.check().ok()).as("full from the start after a restart, before any append fails").isFalse();
+      assertThat(log.check().detail()).contains("budget", "of 32768 bytes");
+      log.commit("workers", 0, log.endPosition(0));
+      clock.advance(Duration.ofHours(2));
+      assertThat(log.enforceRetention()).isPositive();
+      assertThat(log.check().ok()).as("retention made room").isTrue();
+      assertIntact(log, acked, log.startPosition(0));
+    }
+  }
+
+  @Test
   void batchLargerThanTheLimitFailsTooLarge() throws Exception {
     try (FileEventLog log = FileEventLog.open(dir, FileLogOptions.builder().partitions(1).maxBatchBytes(4096).build())) {
       ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,

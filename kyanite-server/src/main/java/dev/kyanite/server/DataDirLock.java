@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * An exclusive OS file lock on {@code <data-dir>/kyanite.lock}, held for the life of the server,
@@ -30,7 +31,8 @@ final class DataDirLock implements AutoCloseable {
     Path file = dataDir.resolve(FILE);
     FileChannel ch = null;
     try {
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+      ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE),
+          DataDir.ownerOnlyFile(file));
       FileLock l;
       try {
         l = ch.tryLock();

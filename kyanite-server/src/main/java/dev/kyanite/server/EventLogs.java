@@ -38,7 +38,8 @@ final class EventLogs {
   static final ConfigKey<Duration> RETENTION_CHECK = ConfigKey.duration("log.retention-check-interval", Duration.ofMinutes(1),
       "How often retention looks for deletable segments (0 = never in the background).");
   static final ConfigKey<Long> MAX_BYTES = ConfigKey.bytes("log.max-bytes", 0L,
-      "Byte budget of the whole log; appends get `503` rather than grow past it. 0 = only the disk limits.")
+      "Byte budget of the whole log; appends get `503` rather than grow past it, and `/readyz` is `503` while less than "
+          + "a sixteenth of it (at most 64KiB) is left. 0 = only the disk limits.")
       .check(n -> n >= 0, ">= 0");
   static final ConfigKey<Boolean> DIRECT_IO = ConfigKey.bool("log.direct-io", true,
       "Under `log.fsync=always`, write the active segment with O_DIRECT (no page-cache copy; less than half the "
@@ -53,8 +54,11 @@ final class EventLogs {
   static EventLog open(Config config, Path dataDir, Clock clock, FsyncTimer fsyncTimer) {
     return switch (config.get(BACKEND)) {
       case MEMORY -> new MemoryEventLog(config.get(PARTITIONS));
-      case FILE -> FileEventLog.open(dataDir.resolve("log"), options(config, clock).toBuilder()
-          .fsyncObserver(fsyncTimer).build());
+      case FILE -> {
+        Path dir = dataDir.resolve("log");
+        DataDir.privateDirectory(dir); // every event's data
+        yield FileEventLog.open(dir, options(config, clock).toBuilder().fsyncObserver(fsyncTimer).build());
+      }
     };
   }
 

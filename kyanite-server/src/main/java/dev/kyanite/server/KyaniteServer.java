@@ -6,10 +6,12 @@ import dev.kyanite.core.store.MetadataStore;
 import dev.kyanite.server.auth.AuthKeys;
 import dev.kyanite.server.auth.Authenticator;
 import dev.kyanite.server.config.Config;
+import dev.kyanite.server.config.ConfigException;
 import dev.kyanite.server.config.ConfigKey;
 import dev.kyanite.server.edge.Edge;
 import dev.kyanite.server.edge.Listener;
 import dev.kyanite.server.edge.SlowClientGuard;
+import dev.kyanite.server.edge.TlsSettings;
 import dev.kyanite.server.ops.Metrics;
 import dev.kyanite.server.store.sqlite.SqliteMetadataStore;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -20,8 +22,6 @@ import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -33,11 +33,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running Kyanite server: locks the data dir, opens the metadata store and the event log,
- * builds the router (edge handlers, then every {@link Feature}), and listens with one HTTP server
- * instance per event loop. {@link #close()} is the graceful shutdown: stop accepting, let in-flight
- * requests finish (bounded by {@code shutdown.timeout}), stop features, close the log and the
- * store, release the lock. Not reusable after close.
+ * One running Kyanite server: creates the data dir owner-only ({@link DataDir}) and locks it, opens
+ * the metadata store and the event log, builds the router (edge handlers, then every
+ * {@link Feature}), and listens with one HTTP server instance per event loop. {@link #close()} is
+ * the graceful shutdown: stop accepting, let in-flight requests finish (bounded by
+ * {@code shutdown.timeout}), stop features, close the log and the store, release the lock. Not
+ * reusable after close.
  */
 public final class KyaniteServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KyaniteServer.class);
@@ -90,9 +91,12 @@ public final class KyaniteServer implements AutoCloseable {
   /**
    * Starts a server and returns once it is listening.
    *
+   * @throws ConfigException when a setting that can only be checked against the file system (the
+   *     TLS certificate and key) is wrong; thrown before anything is created or opened
    * @throws StartupException with an operator-readable message when it cannot start
    */
   public static KyaniteServer start(Config config, List<Feature> features) {
+    TlsSettings.check(config);
     KyaniteServer s = new KyaniteServer(config, features);
     try {
       s.doStart();
@@ -106,16 +110,16 @@ public final class KyaniteServer implements AutoCloseable {
 
   private void doStart() {
     Path dataDir = config.get(ServerKeys.DATA_DIR);
-    try {
-      Files.createDirectories(dataDir);
-    } catch (IOException e) {
-      throw new StartupException("cannot create data dir " + dataDir.toAbsolutePath() + ": " + e.getMessage());
-    }
+    DataDir.prepare(dataDir);
     lock = DataDirLock.acquire(dataDir);
     Clock clock = Clock.systemUTC();
     // The store (SQLite load + migrations) and the log (recovery) open in parallel with Vert.x.
     CompletableFuture<MetadataStore> storeF = async("kyanite-open-store", () -> switch (config.get(ServerKeys.STORE)) {
-      case SQLITE -> SqliteMetadataStore.open(dataDir.resolve("metadata.db"));
+      case SQLITE -> {
+        Path db = dataDir.resolve("metadata.db");
+        DataDir.privateFile(db); // holds webhook secrets and endpoint headers
+        yield SqliteMetadataStore.open(db);
+      }
       case MEMORY -> new MemoryMetadataStore();
     });
     EventLogs.FsyncTimer fsyncTimer = new EventLogs.FsyncTimer();

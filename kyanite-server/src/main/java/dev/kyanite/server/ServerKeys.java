@@ -17,8 +17,11 @@ public final class ServerKeys {
   public static final ConfigKey<String> HOST = ConfigKey.string("host", "0.0.0.0", "Address to bind.");
   public static final ConfigKey<Path> DATA_DIR = ConfigKey.path("data-dir", Path.of("data"),
       "Directory for the event log, the SQLite metadata file, the lock file and `admin.key`.");
-  public static final ConfigKey<Path> TLS_CERT = ConfigKey.path("tls.cert", null, "PEM certificate chain; enables TLS (needs `tls.key`).");
-  public static final ConfigKey<Path> TLS_KEY = ConfigKey.path("tls.key", null, "PEM private key (PKCS#8 or PKCS#1) for `tls.cert`.");
+  public static final ConfigKey<Path> TLS_CERT = ConfigKey.path("tls.cert", null,
+      "PEM certificate chain, server certificate first; enables TLS (needs `tls.key`).");
+  public static final ConfigKey<Path> TLS_KEY = ConfigKey.path("tls.key", null,
+      "Unencrypted PEM private key of `tls.cert` (RSA or EC; PKCS#8, PKCS#1 or SEC1). Checked at start: a key that is "
+          + "unreadable, encrypted or not the certificate's stops the server (exit 2).");
   public static final ConfigKey<Boolean> TLS_SELF_SIGNED = ConfigKey.bool("tls.self-signed", false,
       "Serve TLS with a throwaway self-signed certificate for `localhost` (development only).");
   public static final ConfigKey<Long> MAX_BODY = ConfigKey.bytes("http.max-body-size", 1024L * 1024,

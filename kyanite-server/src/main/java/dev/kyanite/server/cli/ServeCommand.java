@@ -62,13 +62,14 @@ public final class ServeCommand implements Callable<Integer> {
     try {
       config = ConfigLoader.load(KyaniteServer.configKeys(features), configFile, System.getenv(), flags);
     } catch (ConfigException e) {
-      System.err.println("kyanite: invalid configuration: " + e.getMessage());
-      return 2;
+      return invalid(e);
     }
     Logging.apply(config);
     KyaniteServer server;
     try {
       server = KyaniteServer.start(config, features);
+    } catch (ConfigException e) {
+      return invalid(e); // e.g. a TLS key that does not match its certificate; nothing was opened yet
     } catch (StartupException e) {
       LOG.error("cannot start: {}", e.getMessage(), e.getCause());
       System.err.println("kyanite: " + e.getMessage());
@@ -98,5 +99,11 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
     }
     return 0;
+  }
+
+  /** Exit code 2: the configuration is wrong and the server opened nothing. */
+  private static int invalid(ConfigException e) {
+    System.err.println("kyanite: invalid configuration: " + e.getMessage());
+    return 2;
   }
 }

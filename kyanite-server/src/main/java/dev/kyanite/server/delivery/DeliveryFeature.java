@@ -12,6 +12,7 @@ import dev.kyanite.server.rules.InvalidRuleException;
 import dev.kyanite.server.rules.RulesFeature;
 import dev.kyanite.server.worker.DeliveryWorkers;
 import dev.kyanite.server.worker.WorkerConfig;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
@@ -102,18 +103,24 @@ public final class DeliveryFeature implements Feature {
     if (service != null) service.close();
   }
 
+  /**
+   * Totals since start are counters (exported with {@code _total}, so {@code rate()} and
+   * {@code increase()} work and survive restarts as counter resets); what is in flight or behind
+   * now is a gauge. All read the striped adders at scrape time: nothing extra on the send path.
+   */
   private void registerMetrics(MeterRegistry r) {
     DeliveryMetrics m = service.metrics();
-    Gauge.builder("kyanite_webhook_attempts", m, DeliveryMetrics::attempts).description("webhook attempts started").register(r);
-    Gauge.builder("kyanite_webhook_attempt_failures", m, DeliveryMetrics::attemptFailures)
+    FunctionCounter.builder("kyanite_webhook_attempts", m, DeliveryMetrics::attempts).description("webhook attempts started").register(r);
+    FunctionCounter.builder("kyanite_webhook_attempt_failures", m, DeliveryMetrics::attemptFailures)
         .description("webhook attempts without a 2xx").register(r);
-    Gauge.builder("kyanite_webhook_delivered", m, DeliveryMetrics::delivered).description("deliveries that got a 2xx").register(r);
-    Gauge.builder("kyanite_webhook_failed", m, DeliveryMetrics::failed).description("deliveries dead-lettered").register(r);
-    Gauge.builder("kyanite_webhook_filtered", m, DeliveryMetrics::filtered)
+    FunctionCounter.builder("kyanite_webhook_delivered", m, DeliveryMetrics::delivered)
+        .description("deliveries that got a 2xx").register(r);
+    FunctionCounter.builder("kyanite_webhook_failed", m, DeliveryMetrics::failed).description("deliveries dead-lettered").register(r);
+    FunctionCounter.builder("kyanite_webhook_filtered", m, DeliveryMetrics::filtered)
         .description("event-endpoint pairs left out by a rule or the endpoint's filter").register(r);
-    Gauge.builder("kyanite_webhook_in_flight", m, DeliveryMetrics::inFlight).description("webhook requests in flight").register(r);
-    Gauge.builder("kyanite_webhook_parked", m, DeliveryMetrics::parked)
+    FunctionCounter.builder("kyanite_webhook_parked", m, DeliveryMetrics::parked)
         .description("pairs moved to the store (slow endpoint, open circuit, full queue)").register(r);
+    Gauge.builder("kyanite_webhook_in_flight", m, DeliveryMetrics::inFlight).description("webhook requests in flight").register(r);
     Gauge.builder("kyanite_worker_in_flight", this, f -> f.workers == null ? 0 : f.workers.inFlight())
         .description("events read from the log and not yet settled").register(r);
     Gauge.builder("kyanite_worker_lag", this, f -> {

@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.SelfSignedCertificate;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * HTTP listener options from configuration: HTTP/1.1 and HTTP/2 (h2 via ALPN over TLS, h2c with
  * prior knowledge or upgrade on cleartext), TLS from PEM files or a throwaway self-signed
- * certificate, idle timeout, header and request-line limits.
+ * certificate, idle timeout, header and request-line limits. The TLS settings must have passed
+ * {@link TlsSettings#check} (which {@code KyaniteServer.start} runs first).
  */
 public final class Listener {
   private Listener() {}
@@ -34,20 +34,17 @@ public final class Listener {
         .setPerMessageWebSocketCompressionSupported(false)
         .setPerFrameWebSocketCompressionSupported(false)
         .setTcpNoDelay(true);
+    // TlsSettings.check (run before the server opened anything) vouches for these settings.
     Path cert = config.get(ServerKeys.TLS_CERT);
     Path key = config.get(ServerKeys.TLS_KEY);
-    boolean selfSigned = config.get(ServerKeys.TLS_SELF_SIGNED);
     if ((cert == null) != (key == null)) {
-      throw new StartupException("tls.cert and tls.key must be given together");
+      // never fall back to cleartext because a caller skipped the check
+      throw new IllegalStateException("tls.cert and tls.key go together; TlsSettings.check was not run");
     }
-    if (cert != null && selfSigned) throw new StartupException("tls.self-signed cannot be combined with tls.cert/tls.key");
     PemKeyCertOptions pem = null;
     if (cert != null) {
-      for (Path p : List.of(cert, key)) {
-        if (!Files.isReadable(p)) throw new StartupException("TLS file " + p.toAbsolutePath() + " is not readable");
-      }
       pem = new PemKeyCertOptions().setCertPath(cert.toString()).setKeyPath(key.toString());
-    } else if (selfSigned) {
+    } else if (config.get(ServerKeys.TLS_SELF_SIGNED)) {
       try {
         pem = SelfSignedCertificate.create("localhost").keyCertOptions();
       } catch (RuntimeException e) {

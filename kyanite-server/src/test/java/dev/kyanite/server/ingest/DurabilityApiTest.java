@@ -106,11 +106,13 @@ class DurabilityApiTest {
   }
 
   @Test
-  void aFullLogAnswers503WithRetryAfter() throws Exception {
+  void aFullLogAnswers503WithRetryAfterAndIsNotReadyUntilRoomComesBackEvenAfterARestart() throws Exception {
     Map<String, Object> c = config(Files.createDirectories(dir.resolve("full")));
-    c.put("log.max-bytes", "64KiB");
+    c.put("log.max-bytes", "64KiB"); // not ready with less than 4 KiB (64 KiB / 16) left
     try (TestServer s = TestServer.startRaw(c)) {
-      String body = "{\"type\":\"fill.up\",\"data\":\"" + "f".repeat(4_000) + "\"}";
+      assertThat(s.get("/readyz", null).statusCode()).isEqualTo(200);
+      // events smaller than that headroom: once one is refused, less than the headroom is left
+      String body = "{\"type\":\"fill.up\",\"data\":\"" + "f".repeat(3_000) + "\"}";
       HttpResponse<String> last = null;
       for (int i = 0; i < 100; i++) {
         last = event(s, body);
@@ -119,7 +121,19 @@ class DurabilityApiTest {
       assertThat(last.statusCode()).isEqualTo(503);
       assertThat(json(last).get("type").asText()).endsWith("/log-full");
       assertThat(last.headers().firstValue("Retry-After")).isPresent();
+      assertNotReadyForTheBudget(s);
+      assertThat(event(s, "{\"type\":\"fill.small\",\"data\":1}").statusCode()).as("a small event still fits").isEqualTo(202);
+      assertNotReadyForTheBudget(s);
     }
+    try (TestServer s = TestServer.startRaw(c)) {
+      assertNotReadyForTheBudget(s);
+    }
+  }
+
+  private static void assertNotReadyForTheBudget(TestServer s) {
+    HttpResponse<String> ready = s.get("/readyz", null);
+    assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+    assertThat(json(ready).get("checks").get("log").get("detail").asText()).contains("log byte budget full");
   }
 
   @Test
