@@ -58,7 +58,13 @@ final class RuleCompiler {
     return name != null && NAME.matcher(name).matches();
   }
 
-  Rule compile(String name, int version, JsonNode json) throws InvalidRuleException {
+  /**
+   * Compiles a rule. {@code asWritten} applies the checks that new rules get at the API (unknown
+   * members in action objects, type-glob characters, description length, text masks for
+   * {@code subject}); rules already stored are compiled without them, so that a rule accepted by
+   * an earlier version is never disabled by an upgrade.
+   */
+  Rule compile(String name, int version, JsonNode json, boolean asWritten) throws InvalidRuleException {
     List<RuleProblem> problems = new ArrayList<>();
     if (!validName(name)) {
       problems.add(RuleProblem.of("/name", "pattern", "a rule name is 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit"));
@@ -88,7 +94,7 @@ final class RuleCompiler {
       else problems.add(RuleProblem.of("/enabled", "type", "enabled is a boolean"));
     }
     JsonNode d = json.get("description");
-    if (d != null && !d.isNull() && (!d.isTextual() || d.textValue().length() > 1000)) {
+    if (d != null && !d.isNull() && (!d.isTextual() || (asWritten && d.textValue().length() > 1000))) {
       problems.add(RuleProblem.of("/description", "type", "description is a string of at most 1000 characters"));
     }
 
@@ -105,7 +111,7 @@ final class RuleCompiler {
         }
         List<String> globs = strings(match.get("types"), "/match/types", problems, false);
         for (int i = 0; i < globs.size(); i++) {
-          if (TypeGlob.valid(globs.get(i))) types.add(new Glob(globs.get(i)));
+          if (!asWritten || TypeGlob.valid(globs.get(i))) types.add(new Glob(globs.get(i)));
           else problems.add(RuleProblem.of("/match/types/" + i, "pattern", "a type glob has 1-200 letters, digits, '.', '_', '-', ':', '/' and '*'"));
         }
         JsonNode c = match.get("condition");
@@ -124,7 +130,7 @@ final class RuleCompiler {
       problems.add(RuleProblem.of("/actions", "limit", "at most " + MAX_ITEMS + " actions"));
     } else {
       for (int i = 0; i < as.size(); i++) {
-        Action a = action(as.get(i), "/actions/" + i, problems);
+        Action a = action(as.get(i), "/actions/" + i, asWritten, problems);
         if (a != null) actions.add(a);
       }
     }
@@ -135,7 +141,7 @@ final class RuleCompiler {
     return new Rule(name, version, priority, enabled, List.copyOf(types), condition, List.copyOf(actions), definition);
   }
 
-  private Action action(JsonNode a, String ptr, List<RuleProblem> problems) {
+  private Action action(JsonNode a, String ptr, boolean asWritten, List<RuleProblem> problems) {
     if (a.isTextual() && a.textValue().equals("drop")) return new Action.Drop();
     if (!a.isObject() || a.size() != 1) {
       problems.add(RuleProblem.of(ptr, "type", "an action is \"drop\" or an object with exactly one of drop, set, remove, redact, route, process"));
@@ -145,7 +151,7 @@ final class RuleCompiler {
     JsonNode v = a.get(kind);
     String at = ptr + "/" + kind;
     Set<String> members = ACTION_MEMBERS.get(kind);
-    if (members != null && v.isObject()) {
+    if (asWritten && members != null && v.isObject()) {
       // a misspelt member ("maks") would otherwise silently fall back to its default
       for (Iterator<String> it = v.fieldNames(); it.hasNext(); ) {
         String f = it.next();
@@ -185,7 +191,7 @@ final class RuleCompiler {
           problems.add(RuleProblem.of(at + "/mask", "type", "mask is a string, number, boolean or null"));
           return null;
         }
-        if (!mask.isTextual() && !mask.isNull() && paths.stream().anyMatch(fp -> fp.root().equals("subject"))) {
+        if (asWritten && !mask.isTextual() && !mask.isNull() && paths.stream().anyMatch(fp -> fp.root().equals("subject"))) {
           problems.add(RuleProblem.of(at + "/mask", "type", "a mask for subject is a string (or null to remove it)"));
           return null;
         }

@@ -77,7 +77,7 @@ public final class RuleService implements AutoCloseable {
       List<Rule> rules = new ArrayList<>();
       for (StoredRule s : store.list()) {
         try {
-          rules.add(engine.compile(s.name(), s.version(), EventCodec.mapper().readTree(s.definition())));
+          rules.add(engine.compileStored(s.name(), s.version(), EventCodec.mapper().readTree(s.definition())));
         } catch (InvalidRuleException | IOException e) {
           LOG.warn("rule '{}' v{} is skipped (it no longer compiles here): {}", s.name(), s.version(), e.getMessage());
         }

@@ -61,7 +61,7 @@ public final class RuleTester {
     if (r.isTextual()) {
       StoredRule s = rules.get(r.textValue()).orElseThrow(() -> new UnknownRuleException(r.textValue()));
       try {
-        return new Subject(engine.compile(s.name(), s.version(), EventCodec.mapper().readTree(s.definition())));
+        return new Subject(engine.compileStored(s.name(), s.version(), EventCodec.mapper().readTree(s.definition())));
       } catch (IOException e) {
         throw new InvalidRuleException(List.of(RuleProblem.of("/rule", "stored", "stored rule is not JSON")));
       }

@@ -76,9 +76,14 @@ public final class RulesEngine implements EventPipeline {
     }
   }
 
-  /** Compiles a rule without installing it (validation for the API, dry runs). */
+  /** Compiles a rule without installing it, with the checks new rules get (the API, inline dry runs). */
   Rule compile(String name, int version, JsonNode json) throws InvalidRuleException {
-    return compiler.compile(name, version, json);
+    return compiler.compile(name, version, json, true);
+  }
+
+  /** Compiles a rule read from the store: without the checks added after it may have been written. */
+  Rule compileStored(String name, int version, JsonNode json) throws InvalidRuleException {
+    return compiler.compile(name, version, json, false);
   }
 
   RuleCompiler compiler() {

@@ -89,6 +89,14 @@ class RuleCompilerTest {
   }
 
   @Test
+  void aRuleStoredByAnEarlierVersionStillCompilesWithoutTheNewerChecks() throws Exception {
+    String old = "{'description':'" + "d".repeat(1001) + "','match':{'types':['bad glob!']},"
+        + "'actions':[{'redact':{'paths':['data.a'],'maks':'x'}},{'redact':{'paths':['subject'],'mask':5}}]}";
+    assertThat(problems("t", old)).hasSize(4); // a new rule gets every check
+    assertThat(engine.compileStored("t", 3, json(old)).actions()).hasSize(2); // an upgrade never disables a stored rule
+  }
+
+  @Test
   void actionsAreRequired() {
     assertThat(problems("t", "{'match':{'types':['a']}}")).extracting(RuleProblem::pointer).containsExactly("/actions");
     assertThat(problems("t", "{'actions':[]}")).extracting(RuleProblem::pointer).containsExactly("/actions");
