@@ -79,5 +79,8 @@ class MainTest {
     for (ConfigKey<?> k : KyaniteServer.configKeys(Features.all())) {
       assertThat(text).as("docs/configuration.md documents " + k.name()).contains("`" + k.name() + "`");
     }
+    String table = text.substring(text.indexOf("-->", text.indexOf("<!-- keys:begin")) + 3, text.indexOf("<!-- keys:end -->")).strip();
+    assertThat(table).as("the table in docs/configuration.md is what `kyanite config` prints: run docs/regen-config.sh")
+        .isEqualTo(ConfigCommand.table(KyaniteServer.configKeys(Features.all())).strip());
   }
 }
