@@ -35,6 +35,10 @@ public final class DeliveryMetrics {
     failed.increment();
   }
 
+  void onFailed(long n) {
+    failed.add(n);
+  }
+
   void onFiltered() {
     filtered.increment();
   }

@@ -84,7 +84,7 @@ public final class DeliveryService implements AutoCloseable {
     };
     this.registry = new EndpointRegistry(store.endpoints(),
         e -> new EndpointChannel(e, vertx, sender, writer, cfg, clock, owner, metrics));
-    this.scheduler = new RetryScheduler(store.deliveries(), registry, writer, clock, cfg.schedulerInterval().toMillis());
+    this.scheduler = new RetryScheduler(store.deliveries(), registry, writer, clock, metrics, cfg.schedulerInterval().toMillis());
   }
 
   /** Loads the endpoints and starts the scheduler. Blocking: call from a worker thread. */
@@ -208,6 +208,22 @@ public final class DeliveryService implements AutoCloseable {
   public static final class EndpointUnavailableException extends IllegalStateException {
     EndpointUnavailableException(String message) {
       super(message);
+    }
+  }
+
+  /**
+   * Ends the scheduled deliveries of a deleted endpoint at once ({@code failed},
+   * {@code endpoint_deleted}), instead of when each would have fallen due (up to 10 h). If this
+   * fails, or an attempt in flight records a retry after it, the scheduler ends those rows when they
+   * fall due. Blocking.
+   */
+  void failScheduledOfDeleted(String endpointId) {
+    try {
+      long ended = store.deliveries().failScheduled(endpointId, "endpoint_deleted", clock.instant());
+      metrics.onFailed(ended);
+      if (ended > 0) LOG.info("endpoint {} deleted: {} scheduled deliveries failed", endpointId, ended);
+    } catch (RuntimeException e) {
+      LOG.warn("endpoint {} deleted; its scheduled deliveries end when due instead: {}", endpointId, e.toString());
     }
   }
 

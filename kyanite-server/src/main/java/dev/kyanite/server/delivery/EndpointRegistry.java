@@ -21,6 +21,7 @@ final class EndpointRegistry {
   private final Map<String, EndpointChannel> channels = new ConcurrentHashMap<>();
   private volatile List<EndpointChannel> enabled = List.of();
   private volatile java.util.Set<String> known = java.util.Set.of();
+  private volatile java.util.Set<String> disabled = java.util.Set.of();
   private volatile Map<String, List<EndpointChannel>> byType = new ConcurrentHashMap<>();
 
   EndpointRegistry(EndpointStore store, Function<Endpoint, EndpointChannel> factory) {
@@ -54,6 +55,9 @@ final class EndpointRegistry {
     }
     enabled = List.copyOf(on);
     known = java.util.Set.copyOf(now.keySet());
+    java.util.Set<String> off = new java.util.HashSet<>();
+    for (Endpoint e : now.values()) if (!e.enabled()) off.add(e.id());
+    disabled = java.util.Set.copyOf(off);
     byType = new ConcurrentHashMap<>();
   }
 
@@ -81,6 +85,11 @@ final class EndpointRegistry {
 
   Optional<EndpointChannel> channel(String endpointId) {
     return Optional.ofNullable(channels.get(endpointId));
+  }
+
+  /** Ids of the endpoints that exist but are disabled, as of the last reload. */
+  java.util.Set<String> disabledIds() {
+    return disabled;
   }
 
   /** Whether an endpoint with this id exists (enabled or not) as of the last reload. */

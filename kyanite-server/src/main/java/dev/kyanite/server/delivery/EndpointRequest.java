@@ -127,6 +127,7 @@ final class EndpointRequest {
    */
   static boolean ambiguousIpv4(String host) {
     if (host.startsWith("[")) return false; // IPv6 literal
+    if (host.endsWith(".")) host = host.substring(0, host.length() - 1); // the URL standard drops one empty last label
     String[] labels = host.split("\\.", -1);
     if (!numeric(labels[labels.length - 1])) return false;
     if (labels.length != 4) return true;

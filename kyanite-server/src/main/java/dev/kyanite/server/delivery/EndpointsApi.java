@@ -18,8 +18,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Handlers of the endpoints API (admin): create, list, get, patch, delete, rotate-secret. Store work
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
  * before the response is sent, so the next event already sees the change.
  */
 final class EndpointsApi {
-  private static final Logger LOG = LoggerFactory.getLogger(EndpointsApi.class);
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ServerContext ctx;
@@ -126,9 +123,7 @@ final class EndpointsApi {
       boolean gone = ctx.store().endpoints().delete(id);
       if (gone) {
         service.reloadEndpoints();
-        // its retries would otherwise stay "retrying" until each fell due (up to 10 h)
-        long ended = ctx.store().deliveries().failScheduled(id, "endpoint_deleted", ctx.clock().instant());
-        if (ended > 0) LOG.info("endpoint {} deleted: {} scheduled deliveries failed", id, ended);
+        service.failScheduledOfDeleted(id);
       }
       return gone;
     }).onSuccess(gone -> {

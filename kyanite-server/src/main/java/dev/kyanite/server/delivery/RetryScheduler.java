@@ -17,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * Sends stored deliveries when they fall due: retries, pairs parked by busy lanes, manual retries.
  * One thread polls the store's due index every {@code schedulerInterval} (so a due retry leaves
  * within about that time) and hands each due row to its endpoint's lane, skipping lanes that
- * cannot take more now (paused circuit, long queue) so they never starve the others.
+ * cannot take more now (paused circuit, long queue, disabled endpoint) so they never starve the
+ * others. A disabled endpoint's rows wait until it is enabled again; a deleted endpoint's rows end
+ * as {@code failed} ({@code endpoint_deleted}).
  *
  * <p>Rows are claimed in memory only while their attempt runs: this is a single-node scheduler.
  * After a crash every unfinished row is simply due again (at-least-once).
@@ -30,17 +32,20 @@ final class RetryScheduler implements AutoCloseable {
   private final EndpointRegistry registry;
   private final StoreWriter writer;
   private final Clock clock;
+  private final DeliveryMetrics metrics;
   private final long intervalMillis;
   private final Set<String> claimed = ConcurrentHashMap.newKeySet();
   private final Thread thread;
   private final Object wake = new Object();
   private volatile boolean running = true;
 
-  RetryScheduler(DeliveryStore store, EndpointRegistry registry, StoreWriter writer, Clock clock, long intervalMillis) {
+  RetryScheduler(DeliveryStore store, EndpointRegistry registry, StoreWriter writer, Clock clock, DeliveryMetrics metrics,
+      long intervalMillis) {
     this.store = store;
     this.registry = registry;
     this.writer = writer;
     this.clock = clock;
+    this.metrics = metrics;
     this.intervalMillis = intervalMillis;
     this.thread = new Thread(this::run, "kyanite-delivery-scheduler");
     thread.setDaemon(true);
@@ -82,17 +87,24 @@ final class RetryScheduler implements AutoCloseable {
   /** One pass over the due rows. */
   void tick() {
     Set<String> busy = new HashSet<>();
-    // a disabled endpoint is not busy: its due rows are taken, and end as failed below
-    for (EndpointChannel c : registry.all()) if (c.endpoint().enabled() && !c.accepting()) busy.add(c.endpoint().id());
+    for (EndpointChannel c : registry.all()) if (!c.accepting()) busy.add(c.endpoint().id());
+    // a disabled endpoint is paused: its rows wait, due, until it is enabled again (also after a
+    // restart, when it has no lane at all); only a deleted endpoint's rows end here
+    busy.addAll(registry.disabledIds());
     Instant now = clock.instant();
     List<Delivery> due = store.due(now, busy, BATCH);
     for (Delivery d : due) {
       if (busy.contains(d.endpointId()) || !claimed.add(d.id())) continue;
       Optional<EndpointChannel> lane = registry.channel(d.endpointId());
       if (lane.isEmpty() || !lane.get().endpoint().enabled()) {
-        String why = registry.exists(d.endpointId()) ? "endpoint_disabled" : "endpoint_deleted";
+        if (registry.exists(d.endpointId())) { // disabled since the list was taken: it waits
+          claimed.remove(d.id());
+          continue;
+        }
+        metrics.onFailed();
         writer.durable(new Delivery(d.id(), d.eventId(), d.endpointId(), d.eventType(), DeliveryStatus.FAILED, d.attempts(),
-            null, d.lastStatus(), why, d.payload(), d.createdAt(), now), null).whenComplete((v, e) -> claimed.remove(d.id()));
+            null, d.lastStatus(), "endpoint_deleted", d.payload(), d.createdAt(), now), null)
+            .whenComplete((v, e) -> claimed.remove(d.id()));
         continue;
       }
       EndpointChannel c = lane.get();

@@ -42,7 +42,7 @@ public final class FailureHandler implements Handler<RoutingContext> {
       case 404: return Problems.notFound("no resource at " + rc.request().path());
       case 405: {
         Problem p = Problems.methodNotAllowed(String.valueOf(rc.request().method()));
-        String allow = allowed.apply(rc.request().path());
+        String allow = allowed.apply(rc.normalizedPath()); // what the router matched on
         return allow.isEmpty() ? p : p.header("Allow", allow);
       }
       case 413: return Problems.payloadTooLarge(maxBodyBytes);

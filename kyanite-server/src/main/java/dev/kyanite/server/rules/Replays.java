@@ -120,7 +120,8 @@ public final class Replays implements AutoCloseable {
    *     thread and reads the whole log)
    */
   public synchronized Optional<Job> start(Request request) {
-    if (jobs.values().stream().filter(j -> j.status.equals("running")).count() >= MAX_RUNNING) return Optional.empty();
+    // a cancelled job whose thread has not stopped yet no longer counts
+    if (jobs.values().stream().filter(j -> !j.cancelled && j.finishedAt == null).count() >= MAX_RUNNING) return Optional.empty();
     forgetOldFinished();
     String id = "rpl_" + HexFormat.of().formatHex(bytes());
     Job job = new Job(id, request, clock.instant());
