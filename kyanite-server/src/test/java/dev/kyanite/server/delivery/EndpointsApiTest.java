@@ -109,6 +109,7 @@ class EndpointsApiTest {
         new Case("{\"url\":\"http://0x7f000001/x\",\"event_types\":[\"*\"]}", "/url"),
         new Case("{\"url\":\"http://2130706433/x\",\"event_types\":[\"*\"]}", "/url"),
         new Case("{\"url\":\"http://127.1/x\",\"event_types\":[\"*\"]}", "/url"),
+        new Case("{\"url\":\"http://0177.0.0.1./x\",\"event_types\":[\"*\"]}", "/url"),
         new Case("{\"url\":\"https://x.example/\",\"event_types\":[\"*\"],\"rate_limit\":1e400}", "/rate_limit")}) {
       HttpResponse<String> r = server.postJson("/v1/endpoints", server.adminKey(), c.body());
       assertThat(r.statusCode()).as(c.body()).isEqualTo(400);
