@@ -16,6 +16,8 @@ import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,10 +135,15 @@ final class ReplayRoutes {
       if (required) errors.add(error("/" + field, "required", field + " is required (RFC 3339)"));
       return null;
     }
+    String text = v.isTextual() ? v.textValue() : "";
     try {
-      return Instant.parse(v.asText());
+      // RFC 3339: a four-digit year (Instant.parse also takes +999999999-…) and no 24:00 (STRICT)
+      if (text.length() < 20 || !Character.isDigit(text.charAt(0)) || text.charAt(4) != '-') {
+        throw new DateTimeParseException("not RFC 3339", text, 0);
+      }
+      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeParseException e) {
-      errors.add(error("/" + field, "format", field + " is an RFC 3339 timestamp"));
+      errors.add(error("/" + field, "format", field + " is an RFC 3339 timestamp such as 2026-11-28T00:00:00Z"));
       return null;
     }
   }

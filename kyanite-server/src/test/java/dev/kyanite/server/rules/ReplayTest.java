@@ -136,6 +136,13 @@ class ReplayTest {
     assertThat(misspelt.statusCode()).isEqualTo(400);
     assertThat(misspelt.body()).contains("\"/untill\"", "additionalProperties", "\"/types/1\"");
     assertThat(server.postJson("/v1/endpoints/ep_nope/replay", server.adminKey(), "[1]").statusCode()).isEqualTo(400);
+    for (String since : new String[] {"+999999999-12-31T23:59:59Z", "2026-01-01T24:00:00Z", "2026-01-01", "20260101T000000Z"}) {
+      HttpResponse<String> bad = server.postJson("/v1/endpoints/ep_nope/replay", server.adminKey(), "{\"since\":\"" + since + "\"}");
+      assertThat(bad.statusCode()).as(since).isEqualTo(400);
+      assertThat(bad.body()).as(since).contains("/since");
+    }
+    assertThat(server.postJson("/v1/endpoints/ep_nope/replay", server.adminKey(), "{\"since\":\"2026-01-01T01:00:00.5+01:00\"}")
+        .statusCode()).as("an RFC 3339 time with an offset is fine (then the unknown endpoint is 404)").isEqualTo(404);
     assertThat(Set.of(server.postJson("/v1/endpoints/ep_nope/replay", null, "{}").statusCode())).containsExactly(401);
     String off = endpoint("{\"url\":\"http://127.0.0.1:9/off\",\"event_types\":[\"*\"],\"enabled\":false}");
     HttpResponse<String> disabled = server.postJson("/v1/endpoints/" + off + "/replay", server.adminKey(),
