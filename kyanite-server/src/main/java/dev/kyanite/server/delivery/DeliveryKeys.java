@@ -25,11 +25,11 @@ public final class DeliveryKeys {
           + "benchmarks). Off in production: such targets are refused at registration and at delivery (SSRF guard).");
   public static final ConfigKey<List<String>> ALLOW_CIDRS = ConfigKey.list("delivery.allow-cidrs", List.of(),
       "Internal address blocks webhooks may reach even though private targets are refused, e.g. `10.20.0.0/16`.")
-      .check(l -> l.stream().allMatch(DeliveryKeys::isCidr), "CIDR blocks such as 10.20.0.0/16 or fd00::/8");
+      .check(l -> allParse(l, Cidr::parse), "CIDR blocks such as 10.20.0.0/16 or fd00::/8");
   public static final ConfigKey<List<String>> RETRY_SCHEDULE = ConfigKey.list("delivery.retry-schedule",
       List.of("5s", "5m", "30m", "2h", "5h", "10h", "10h"),
       "Delays between attempts; one retry per entry, then the delivery fails (dead letter). Endpoints may override.")
-      .check(l -> l.stream().allMatch(DeliveryKeys::isRetryDelay), "durations such as 5s,5m,30m,2h");
+      .check(l -> allParse(l, Durations::parse), "durations such as 5s,5m,30m,2h");
   public static final ConfigKey<Double> RETRY_JITTER = ConfigKey.decimal("delivery.retry-jitter", 0.2,
       "Random spread of each retry delay (0.2 = ±20 %).").check(j -> j >= 0 && j < 1, "0 <= jitter < 1");
   public static final ConfigKey<Duration> OVERLOAD_MIN = ConfigKey.duration("delivery.overload-min-delay", Duration.ofSeconds(60),
@@ -77,19 +77,13 @@ public final class DeliveryKeys {
         SCHEDULER_INTERVAL, LEDGER_RETENTION);
   }
 
-  private static boolean isCidr(String s) {
+  /**
+   * Whether every entry parses as {@link #read} will parse it (retry delays are durations only, no
+   * other bound: a schedule an earlier version ran must still start).
+   */
+  private static boolean allParse(List<String> entries, java.util.function.Function<String, ?> parser) {
     try {
-      Cidr.parse(s);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-  }
-
-  /** A duration, as {@link #read} needs (no other bound: a schedule an earlier version ran must still start). */
-  private static boolean isRetryDelay(String s) {
-    try {
-      Durations.parse(s);
+      entries.forEach(parser::apply);
       return true;
     } catch (IllegalArgumentException e) {
       return false;

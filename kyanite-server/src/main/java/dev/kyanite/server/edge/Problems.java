@@ -1,10 +1,15 @@
 package dev.kyanite.server.edge;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Sends RFC 9457 problems and holds the edge's own problem types. Features define their own types
@@ -27,17 +32,16 @@ public final class Problems {
    * sending the problem: {@code 400 malformed-json} when it is empty or not JSON, {@code 400
    * bad-request} when it is JSON but not an object.
    */
-  public static com.fasterxml.jackson.databind.JsonNode jsonObjectBody(RoutingContext rc,
-      com.fasterxml.jackson.databind.ObjectReader reader) {
-    io.vertx.core.buffer.Buffer b = rc.body().buffer();
+  public static JsonNode jsonObjectBody(RoutingContext rc, ObjectReader reader) {
+    Buffer b = rc.body().buffer();
     if (b == null || b.length() == 0) {
       send(rc, malformedJson("the request body is empty; send a JSON object"));
       return null;
     }
-    com.fasterxml.jackson.databind.JsonNode n;
+    JsonNode n;
     try {
       n = reader.readTree(b.getBytes());
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       send(rc, malformedJson(e));
       return null;
     }
@@ -76,10 +80,10 @@ public final class Problems {
   }
 
   /** "[Source: REDACTED (`StreamReadFeature…` disabled); line: 1, column: 1]" inside a message. */
-  private static final java.util.regex.Pattern SOURCE =
-      java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)\\]");
-  private static final java.util.regex.Pattern JACKSON_HINT =
-      java.util.regex.Pattern.compile(":? *\\(?(enable|disable|use) `[A-Za-z.#_]+`[^)\n]*\\)?");
+  private static final Pattern SOURCE =
+      Pattern.compile("\\[Source: [^;\\]]*; (line: \\d+, column: \\d+)\\]");
+  private static final Pattern JACKSON_HINT =
+      Pattern.compile(":? *\\(?(enable|disable|use) `[A-Za-z.#_]+`[^)\n]*\\)?");
 
   /**
    * A request body that is valid JSON but not what the endpoint accepts.
