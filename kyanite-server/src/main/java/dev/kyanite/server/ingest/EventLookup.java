@@ -46,6 +46,11 @@ final class EventLookup {
    * sources used the same id, {@code source} picks one; otherwise the latest is returned.
    */
   Optional<ObjectNode> find(String id, String source) {
+    // Where the index ends, read before the index is: a record the indexer writes meanwhile is then
+    // still in the scanned tail (read the other way round, an event acked a moment ago could be in
+    // neither and answer 404).
+    long[] unindexed = new long[log.partitions()];
+    for (int p = 0; p < unindexed.length; p++) unindexed[p] = indexer.position(p);
     Located where = null;
     List<IndexedEvent> indexed = index.findById(id);
     for (int i = indexed.size() - 1; i >= 0 && where == null; i--) {
@@ -54,7 +59,7 @@ final class EventLookup {
       if (l != null && l.event.id().equals(id) && (source == null || source.equals(l.event.source()))) where = l;
     }
     if (where == null) where = scanSpans(id, source);
-    Located tail = scanTail(id, source);
+    Located tail = scanTail(id, source, unindexed);
     if (tail != null) where = tail;
     if (where == null) return Optional.empty();
     return Optional.of(describe(where));
@@ -74,10 +79,10 @@ final class EventLookup {
     return null;
   }
 
-  private Located scanTail(String id, String source) {
+  private Located scanTail(String id, String source, long[] unindexed) {
     Located found = null;
-    for (int p = 0; p < log.partitions(); p++) {
-      long from = Math.max(indexer.position(p), log.startPosition(p));
+    for (int p = 0; p < unindexed.length; p++) {
+      long from = Math.max(unindexed[p], log.startPosition(p));
       Located l = scan(p, from, Math.min(log.endPosition(p), from + MAX_TAIL_SCAN), id, source, false);
       if (l != null) found = l;
     }
@@ -96,7 +101,7 @@ final class EventLookup {
       for (LogRecord r : rs) {
         if (r.position() >= end) return found;
         if (matches(r, id, source)) {
-          found = new Located(decode(r.payload()), p, r.position());
+          found = new Located(EventCodec.decode(r.payload()), p, r.position());
           if (first) return found;
         }
       }
@@ -119,15 +124,10 @@ final class EventLookup {
     List<LogRecord> rs = log.read(partition, position, 1, Duration.ZERO);
     if (rs.isEmpty() || rs.get(0).position() != position) return null;
     try {
-      return new Located(decode(rs.get(0).payload()), partition, position);
+      return new Located(EventCodec.decode(rs.get(0).payload()), partition, position);
     } catch (IllegalArgumentException e) {
       return null;
     }
-  }
-
-  /** The record as an event ({@link EventCodec#decode} reads {@code data} exactly). */
-  private static Event decode(byte[] payload) {
-    return EventCodec.decode(payload);
   }
 
   private ObjectNode describe(Located l) {
