@@ -3,6 +3,9 @@
 # write, on one machine, in one run (issue 7, DESIGN §7).
 #
 #   (a) bare      plain Vert.x answering 202 after reading the body (the practical ceiling)
+#   (a2) durable  the same, but each body forced to disk before its 202 by the least a group commit can
+#                 be (one writer thread, O_DIRECT write + force per gather; `BareServer --durable`):
+#                 what "durable before the answer" costs on this machine, whoever implements it
 #   (b) kyanite   `kyanite serve`, durable ingest (fsync, group commit), single events
 #   (c) schema    the same with a JSON Schema registered for the event type
 #   (d) batch     the same, batches of $BATCH_SIZE events (events/s)
@@ -24,7 +27,7 @@
 # Server env: KYANITE_SERVE_ENV (default: access log off, found with `kyanite config`) and
 # KYANITE_E2E_ENV (default: the delivery key that allows private/loopback targets, found the same way).
 # Settings (environment): RUNS=3 DURATION=10s WARMUP=3s CONNECTIONS=64 EVENT_SIZE=300
-#   BATCH_SIZE=100 BATCH_CONNECTIONS=16 E2E_RATE=20000 SCENARIOS="bare kyanite schema batch e2e postgres"
+#   BATCH_SIZE=100 BATCH_CONNECTIONS=16 E2E_RATE=20000 SCENARIOS="bare durable kyanite schema batch e2e postgres"
 #   PLOT=1 PLOT_LOADS="0.25 0.5 0.75 0.9" PLOT_DURATION=5s USE_WRK=auto|yes|no OUT=bench/results/<utc>
 #   KYANITE_SERVE_ARGS="extra serve flags"  KYANITE_SERVE_ENV="VAR=value ..." (all kyanite scenarios)
 #   KYANITE_E2E_ENV="VAR=value ..." (extra env for the e2e server)
@@ -40,7 +43,7 @@ EVENT_SIZE=${EVENT_SIZE:-300}
 BATCH_SIZE=${BATCH_SIZE:-100}
 BATCH_CONNECTIONS=${BATCH_CONNECTIONS:-16}
 E2E_RATE=${E2E_RATE:-20000}
-SCENARIOS=${SCENARIOS:-"bare kyanite schema batch e2e postgres"}
+SCENARIOS=${SCENARIOS:-"bare durable kyanite schema batch e2e postgres"}
 PLOT=${PLOT:-1}
 PLOT_LOADS=${PLOT_LOADS:-"0.25 0.5 0.75 0.9"}
 PLOT_DURATION=${PLOT_DURATION:-5s}
@@ -151,11 +154,12 @@ stop_server() {
   SERVER_PID=""
 }
 
-# start_server KIND PORT [DATA_DIR] — KIND: bare | kyanite | kyanite-e2e | postgres
+# start_server KIND PORT [DATA_DIR] — KIND: bare | durable | kyanite | kyanite-e2e | postgres
 start_server() {
   local kind=$1 port=$2 dir=${3:-}
   case $kind in
     bare) "${SERVER_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.kyanite.bench.BareServer --port "$port" >>"$LOG" 2>&1 & ;;
+    durable) "${SERVER_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.kyanite.bench.BareServer --port "$port" --durable "$dir" >>"$LOG" 2>&1 & ;;
     postgres) "${SERVER_PIN[@]}" java $JAVA_OPTS -cp "$JAR" dev.kyanite.bench.PgDirectServer --port "$port" --pg-port "$PG_PORT" --pool 16 >>"$LOG" 2>&1 & ;;
     kyanite|kyanite-e2e)
       local extra="$SERVE_ENV"; [ "$kind" = kyanite-e2e ] && extra="$extra $E2E_ENV"
@@ -251,6 +255,7 @@ run_scenario() { # NAME RUN -> one result line
   local url="http://127.0.0.1:$port"
   case $name in
     bare) start_server bare "$port"; line=$(load_single "$url" "" "$name.$run") ;;
+    durable) start_server durable "$port" "$dir"; line=$(load_single "$url" "" "$name.$run") ;;
     postgres) start_server postgres "$port"; line=$(load_single "$url" "" "$name.$run") ;;
     kyanite)
       # "metrics on": /metrics is scraped every second during the load, as a (harsh) Prometheus would
@@ -306,13 +311,13 @@ done
 SWEEP="$OUT/sweep.csv"
 if [ "$PLOT" = 1 ]; then
   echo "server,offered_rps,achieved_rps,p50_ms,p90_ms,p99_ms,p999_ms,errors" >"$SWEEP"
-  for name in bare kyanite postgres; do
+  for name in bare durable kyanite postgres; do
     echo " $SCENARIOS " | grep -q " $name " || continue
     [ "$name" = postgres ] && [ -z "$PG_DIR" ] && continue
     max=$(awk -F'\t' -v n="$name" '$1==n{print $3}' "$RESULTS" | median)
     [ "$max" = nan ] && continue
     port=$(free_port); dir=$(mktemp -d /tmp/kyanite-data.XXXXXX); DATA_DIRS+=("$dir")
-    case $name in kyanite) start_server kyanite "$port" "$dir"; key=$ADMIN_KEY ;; *) start_server "$name" "$port"; key="" ;; esac
+    case $name in kyanite) start_server kyanite "$port" "$dir"; key=$ADMIN_KEY ;; *) start_server "$name" "$port" "$dir"; key="" ;; esac
     for f in $PLOT_LOADS; do
       rate=$(awk -v m="$max" -v f="$f" 'BEGIN{r=int(m*f); if (r<1) r=1; print r}')
       say "(sweep) $name at $rate req/s"
@@ -329,9 +334,10 @@ fi
 # ---------- the table ----------
 TABLE="$OUT/summary.md"
 bare_rps=$(awk -F'\t' '$1=="bare"{print $3}' "$RESULTS" | median)
+durable_rps=$(awk -F'\t' '$1=="durable"{print $3}' "$RESULTS" | median)
 {
-  echo "| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs (a) bare |"
-  echo "|---|---:|---:|---:|---:|---:|---:|"
+  echo "| scenario | requests/s | events/s | p50 ms | p99 ms | errors | vs (a) bare | vs (a2) durable |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for name in $SCENARIOS; do
     rows=$(awk -F'\t' -v n="$name" '$1==n' "$RESULTS")
     [ -n "$rows" ] || continue
@@ -339,22 +345,23 @@ bare_rps=$(awk -F'\t' '$1=="bare"{print $3}' "$RESULTS" | median)
     p50=$(echo "$rows" | cut -f5 | median); p99=$(echo "$rows" | cut -f6 | median)
     errs=$(echo "$rows" | cut -f7 | awk '{s+=$1} END{print s+0}')
     case $name in
-      bare) label="(a) bare Vert.x 202" ;; kyanite) label="(b) kyanite, fsync" ;; schema) label="(c) kyanite + JSON Schema" ;;
+      bare) label="(a) bare Vert.x 202" ;; durable) label="(a2) bare Vert.x + group commit (fsync)" ;; kyanite) label="(b) kyanite, fsync" ;; schema) label="(c) kyanite + JSON Schema" ;;
       batch) label="(d) kyanite batch x$BATCH_SIZE" ;; e2e) label="(e) end to end @ $E2E_RATE/s (delivered/s, ack→receipt)" ;;
       postgres) label="(f) direct PostgreSQL INSERT" ;; *) label=$name ;;
     esac
     metric=$rps; [ "$name" = batch ] || [ "$name" = e2e ] && metric=$eps
     ratio=$(awk -v a="$metric" -v b="$bare_rps" 'BEGIN{ if (b+0>0) printf "%.2f×", a/b; else print "–" }')
+    dratio=$(awk -v a="$metric" -v b="$durable_rps" 'BEGIN{ if (b+0>0) printf "%.2f×", a/b; else print "–" }')
     extra=""
     if [ "$name" = e2e ]; then
       extra=" (missing $(echo "$rows" | cut -f8 | awk '{s+=$1} END{print s+0}'), duplicates $(echo "$rows" | cut -f9 | awk '{s+=$1} END{print s+0}'))"
     fi
-    printf '| %s | %.0f | %.0f | %.2f | %.2f | %s%s | %s |\n' "$label" "$rps" "$eps" "$p50" "$p99" "$errs" "$extra" "$ratio"
+    printf '| %s | %.0f | %.0f | %.2f | %.2f | %s%s | %s | %s |\n' "$label" "$rps" "$eps" "$p50" "$p99" "$errs" "$extra" "$ratio" "$dratio"
   done
 } >"$TABLE"
 echo
 cat "$OUT/machine.txt"
-echo "medians over $RUNS runs; ratios: requests/s (batch, e2e: events/s) over (a)'s requests/s"
+echo "medians over $RUNS runs; ratios: requests/s (batch, e2e: events/s) over (a)'s and (a2)'s requests/s"
 echo
 cat "$TABLE"
 echo

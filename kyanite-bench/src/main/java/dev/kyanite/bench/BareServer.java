@@ -26,6 +26,10 @@ import picocli.CommandLine.Option;
  * (and {@code /v1/events/batch}) and answers {@code 202 {"id":"evt_…","received_at":"…",
  * "durability":"none"}} — no auth, no parsing, no storage. It is the practical ceiling the real
  * server is compared with. Other requests get 404. One verticle instance per event loop.
+ *
+ * <p>With {@code --durable DIR} it is the durable baseline instead: each body goes through a
+ * {@link GroupCommit} (or, with {@code --inline}, is written and forced by the event loop itself)
+ * and the 202, now {@code "durability":"fsync"}, is sent only after the force.
  */
 @Command(name = "bare", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"The bare baseline server: plain Vert.x answering 202 to POST /v1/events after reading the body. "
@@ -40,6 +44,17 @@ public final class BareServer implements Callable<Integer> {
   @Option(names = "--event-loops", defaultValue = "1", paramLabel = "N", description = "Event-loop threads. Default: ${DEFAULT-VALUE}")
   int eventLoops;
 
+  @Option(names = "--durable", paramLabel = "DIR",
+      description = "Make each body durable before the 202: one writer thread appends the bodies to a file in DIR "
+          + "with O_DIRECT and forces it once per gather (group commit), the least a durable server must do. "
+          + "Default: not durable.")
+  java.nio.file.Path durableDir;
+
+  @Option(names = "--inline", description = "With --durable: the event loop writes and forces each gather itself, "
+      + "blocking while the disk flushes (no writer thread, no hand-off) — what the log's \"appenders never block\" "
+      + "rule costs, measured.")
+  boolean inline;
+
   @Option(names = "--for", paramLabel = "TIME", converter = DurationConverter.class,
       description = "Stop after this long (default: run until killed).")
   java.time.Duration runFor;
@@ -50,9 +65,10 @@ public final class BareServer implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Running running = start(host, port, eventLoops);
+    Running running = start(host, port, eventLoops, durableDir, inline);
     System.err.println("bare server listening on http://" + host + ":" + running.port()
-        + " (" + eventLoops + " event loop" + (eventLoops == 1 ? "" : "s") + ")");
+        + " (" + eventLoops + " event loop" + (eventLoops == 1 ? "" : "s")
+        + (durableDir == null ? ", not durable)" : ", durable: group commit into " + durableDir + ")"));
     CountDownLatch stop = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       running.close();
@@ -67,43 +83,67 @@ public final class BareServer implements Callable<Integer> {
   }
 
   /** A started server; {@link #close} stops it. */
-  public record Running(Vertx vertx, int port) implements AutoCloseable {
+  public record Running(Vertx vertx, int port, GroupCommit commit) implements AutoCloseable {
     @Override
     public void close() {
       try {
         vertx.close().await(10, TimeUnit.SECONDS);
       } catch (java.util.concurrent.TimeoutException e) {
         // exiting anyway
+      } finally {
+        if (commit != null) commit.close();
       }
     }
   }
 
-  /** Starts the server on {@code port} (0 for a free one) with {@code eventLoops} threads. */
+  /** Starts the server on {@code port} (0 for a free one) with {@code eventLoops} threads, not durable. */
   public static Running start(String host, int port, int eventLoops) throws Exception {
+    return start(host, port, eventLoops, null, false);
+  }
+
+  /**
+   * Starts the server on {@code port} (0 for a free one) with {@code eventLoops} threads; with a
+   * {@code durableDir}, every body is forced to a file there before its 202 ({@link GroupCommit}).
+   */
+  public static Running start(String host, int port, int eventLoops, java.nio.file.Path durableDir, boolean inline)
+      throws Exception {
+    return start(host, port, eventLoops, durableDir, inline, 64L << 20);
+  }
+
+  /** The same with a durable ring of {@code ringBytes} (tests read it back whole). */
+  static Running start(String host, int port, int eventLoops, java.nio.file.Path durableDir, boolean inline,
+      long ringBytes) throws Exception {
+    GroupCommit commit = durableDir == null ? null : GroupCommit.open(durableDir, ringBytes);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1));
     // with port 0, each verticle would get its own random port: bind the first, then share it
-    Handler first = new Handler(host, port);
+    Handler first = new Handler(host, port, commit, inline);
     vertx.deployVerticle(first).await(10, TimeUnit.SECONDS);
     int actual = first.server.actualPort();
     if (eventLoops > 1) {
-      vertx.deployVerticle(() -> new Handler(host, actual), new DeploymentOptions().setInstances(eventLoops - 1))
+      vertx.deployVerticle(() -> new Handler(host, actual, commit, inline), new DeploymentOptions().setInstances(eventLoops - 1))
           .await(10, TimeUnit.SECONDS);
     }
-    return new Running(vertx, actual);
+    return new Running(vertx, actual, commit);
   }
 
   private static final class Handler extends VerticleBase {
     private static final Buffer NOT_FOUND = Buffer.buffer("{\"status\":404}");
     private final String host;
     private final int port;
+    private final GroupCommit commit;
+    private final boolean inline;
+    private final java.util.List<byte[]> inlineBodies = new java.util.ArrayList<>();
+    private final java.util.List<HttpServerRequest> inlineRequests = new java.util.ArrayList<>();
     private final String prefix = "evt_" + Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36) + "_";
     private long counter;
     HttpServer server;
 
-    Handler(String host, int port) {
+    Handler(String host, int port, GroupCommit commit, boolean inline) {
       this.host = host;
       this.port = port;
+      this.commit = commit;
+      this.inline = inline;
     }
 
     @Override
@@ -124,14 +164,39 @@ public final class BareServer implements Callable<Integer> {
         return;
       }
       req.body().onSuccess(body -> {
-        String id = prefix + Long.toString(counter++, 36);
-        String ack = "{\"id\":\"" + id + "\",\"received_at\":\"" + Instant.now() + "\",\"durability\":\"none\"}";
-        req.response()
-            .setStatusCode(202)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-            .putHeader(HttpHeaders.LOCATION, "/v1/events/" + id)
-            .end(Buffer.buffer(ack.getBytes(StandardCharsets.UTF_8)));
+        if (commit == null) {
+          answer(req, "none");
+        } else if (inline) {
+          // the flush runs as a task after the event loop has read every request that is ready
+          if (inlineBodies.isEmpty()) vertx.getOrCreateContext().runOnContext(v -> flushInline());
+          inlineBodies.add(body.getBytes());
+          inlineRequests.add(req);
+        } else {
+          io.vertx.core.Context context = vertx.getOrCreateContext();
+          commit.append(body.getBytes(), () -> context.runOnContext(v -> answer(req, "fsync")));
+        }
       });
+    }
+
+    private void flushInline() {
+      try {
+        commit.writeNow(inlineBodies);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      for (HttpServerRequest r : inlineRequests) answer(r, "fsync");
+      inlineBodies.clear();
+      inlineRequests.clear();
+    }
+
+    private void answer(HttpServerRequest req, String durability) {
+      String id = prefix + Long.toString(counter++, 36);
+      String ack = "{\"id\":\"" + id + "\",\"received_at\":\"" + Instant.now() + "\",\"durability\":\"" + durability + "\"}";
+      req.response()
+          .setStatusCode(202)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader(HttpHeaders.LOCATION, "/v1/events/" + id)
+          .end(Buffer.buffer(ack.getBytes(StandardCharsets.UTF_8)));
     }
   }
 }

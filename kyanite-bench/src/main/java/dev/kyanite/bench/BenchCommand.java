@@ -32,7 +32,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     version = "kyanite bench 0.1.0",
     sortOptions = false,
-    subcommands = {BareServer.class, PgDirectServer.class},
+    subcommands = {BareServer.class, BareWebhookClient.class, PgDirectServer.class},
     description = {
         "Load generator for KyaniteAPI's ingest API: sends events to POST /v1/events (or /v1/events/batch), "
             + "prints a progress line every second on stderr and a final table on stdout: requests/s, events/s, "

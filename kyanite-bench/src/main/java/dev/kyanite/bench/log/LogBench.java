@@ -1,5 +1,6 @@
 package dev.kyanite.bench.log;
 
+import dev.kyanite.bench.GroupCommit;
 import dev.kyanite.log.FileEventLog;
 import dev.kyanite.log.FileLogOptions;
 import dev.kyanite.log.FileLogStats;
@@ -28,15 +29,23 @@ import java.util.stream.Stream;
  * thread, as the server does. Usage:
  * <pre>java -cp ... dev.kyanite.bench.log.LogBench [--seconds 10] [--appenders 64] [--record-bytes 300]
  *     [--batch 100] [--partitions 1] [--dir DIR]
- *     [--phases disk,single,batched,recovery] [--linger-us 200] [--preallocate-kib 4096] [--rounds 1]
+ *     [--phases disk,single,raw,batched,recovery] [--linger-us 200] [--preallocate-kib 4096] [--rounds 1]
  *     [--recovery-mib 1024] [--direct-io true]</pre>
  * {@code --rounds N} alternates the single-record disk limits and the single-record log phase N
  * times and prints their medians (the target verdict then uses the median).
  *
+ * <p>Phase {@code raw} runs the same single-record appenders against {@link GroupCommit}, the least a
+ * group commit can be (one writer thread, {@code O_DIRECT} write + {@code force} of the gathered
+ * bytes, callbacks straight from the writer; no record format, index, readers, linger or ack
+ * thread), in the same rounds: it separates what this machine charges for the hand-offs of any
+ * non-blocking group commit from what the log's own work adds.
+ *
  * <p>The bound for the single-record phase: a closed-loop appender has one append in flight, so it
  * gets at most one ack per fsync, and the log can do at most {@code appenders} x the fsyncs per
  * second of a plain write + {@code force(false)} loop of the same bytes into a pre-zeroed file (what
- * the log's own writes are). Each round prints the log's records/s as a share of that bound.
+ * the log's own writes are) — through the page cache or, when the log uses direct I/O, with
+ * {@code O_DIRECT}, whichever the disk does faster that round. Each round prints the log's
+ * records/s as a share of that bound.
  */
 public final class LogBench {
   private LogBench() {}
@@ -51,7 +60,7 @@ public final class LogBench {
     int batch = intArg(args, "--batch", 100);
     int partitions = intArg(args, "--partitions", 1);
     String dirArg = strArg(args, "--dir", null);
-    String phases = strArg(args, "--phases", "disk,single,batched");
+    String phases = strArg(args, "--phases", "disk,single,raw,batched");
     int lingerMicros = intArg(args, "--linger-us", 200);
     long preallocate = intArg(args, "--preallocate-kib", 4096) * 1024L;
     int rounds = intArg(args, "--rounds", 1);
@@ -69,7 +78,7 @@ public final class LogBench {
       // (a shared disk drifts: neighbouring measurements compare best) and medians are printed.
       // perRound: [0] disk appending, [1] disk pre-zeroed (the bound: each closed-loop appender gets
       // at most one ack per fsync), both as records/s; [2] log records/s; [3] log / bound.
-      double[][] perRound = new double[4][rounds];
+      double[][] perRound = new double[6][rounds]; // [4] raw records/s, [5] log / raw
       Result single = null;
       for (int round = 0; round < rounds; round++) {
         if (rounds > 1) System.out.printf("round %d of %d%n", round + 1, rounds);
@@ -77,11 +86,18 @@ public final class LogBench {
           double diskSingle = diskLimit(root.resolve("raw1"), frameSingle * appenders, seconds, false);
           double diskSingleZeroed = diskLimit(root.resolve("raw3"), frameSingle * appenders, seconds, true);
           perRound[0][round] = diskSingle * appenders;
-          perRound[1][round] = diskSingleZeroed * appenders;
           System.out.printf("disk limit, write+force of %d B (%d single records): %,.0f fsync/s = %,.0f records/s%n",
               frameSingle * appenders, appenders, diskSingle, diskSingle * appenders);
           System.out.printf("disk limit, the same into a pre-zeroed file: %,.0f fsync/s = %,.0f records/s%n",
               diskSingleZeroed, diskSingleZeroed * appenders);
+          if (directIo) {
+            // the log writes its active segment with O_DIRECT: bound by whichever way the disk is faster
+            double direct = diskLimitDirect(root.resolve("raw4"), frameSingle * appenders, seconds);
+            System.out.printf("disk limit, the same with O_DIRECT (whole 4 KiB blocks): %,.0f fsync/s = %,.0f records/s%n",
+                direct, direct * appenders);
+            diskSingleZeroed = Math.max(diskSingleZeroed, direct);
+          }
+          perRound[1][round] = diskSingleZeroed * appenders;
           if (round == 0) {
             diskBatch = diskLimit(root.resolve("raw2"), frameBatch, seconds, false);
             System.out.printf("disk limit, write+force of %d B (one %d-record batch): %,.0f fsync/s = %,.0f records/s%n",
@@ -99,6 +115,21 @@ public final class LogBench {
                 100 * perRound[3][round], appenders, perRound[1][round] / appenders, perRound[1][round]);
           }
         }
+        if (phases.contains("raw")) {
+          Result raw = runRaw(root.resolve("raw-" + round), appenders, recordBytes, seconds);
+          perRound[4][round] = raw.recordsPerSecond;
+          System.out.printf("minimal group commit (no format, no linger, no ack thread), %d single-record appenders: "
+              + "%,.0f records/s, %.1f records per fsync, %,.0f fsync/s%n", appenders, raw.recordsPerSecond,
+              raw.recordsPerFsync, raw.fsyncsPerSecond);
+          if (phases.contains("single") && partitions == 1) {
+            perRound[5][round] = perRound[2][round] / raw.recordsPerSecond;
+            System.out.printf("  log / minimal = %.2f%n", perRound[5][round]);
+          }
+        }
+      }
+      if (rounds > 1 && phases.contains("raw")) {
+        System.out.printf("medians of %d rounds: minimal group commit %,.0f records/s%s%n", rounds, median(perRound[4]),
+            phases.contains("single") && partitions == 1 ? String.format(", log / minimal %.2f", median(perRound[5])) : "");
       }
       if (rounds > 1) {
         if (phases.contains("disk")) {
@@ -189,6 +220,46 @@ public final class LogBench {
     }
   }
 
+  /** The same closed-loop single-record appenders against {@link GroupCommit} instead of the log. */
+  static Result runRaw(Path dir, int appenders, int recordBytes, int seconds) throws Exception {
+    ExecutorService eventLoop = Executors.newSingleThreadExecutor(r -> new Thread(r, "bench-event-loop"));
+    AtomicBoolean running = new AtomicBoolean(true);
+    byte[] record = new byte[recordBytes];
+    java.util.Arrays.fill(record, (byte) 'a');
+    try (GroupCommit commit = GroupCommit.open(dir)) {
+      try {
+        for (int a = 0; a < appenders; a++) {
+          eventLoop.execute(new Runnable() {
+            @Override
+            public void run() {
+              if (!running.get()) return;
+              commit.append(record, () -> {
+                try {
+                  eventLoop.execute(this);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                  // the run is over
+                }
+              });
+            }
+          });
+        }
+        Thread.sleep(seconds * 1000L / 3);
+        long r0 = commit.records();
+        long f0 = commit.forces();
+        long t0 = System.nanoTime();
+        Thread.sleep(seconds * 1000L);
+        long recs = commit.records() - r0;
+        long forces = commit.forces() - f0;
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return new Result(recs / secs, forces == 0 ? 0 : (double) recs / forces, forces / secs);
+      } finally {
+        running.set(false);
+        eventLoop.shutdown();
+        eventLoop.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    }
+  }
+
   /**
    * Time to open a log of {@code mib} MiB after a clean close (only the recovery point is read), and
    * after deleting the recovery points (every segment re-validated), to show that the first does not
@@ -254,6 +325,41 @@ public final class LogBench {
         n++;
       }
       return n / ((System.nanoTime() - t0) / 1e9);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * The pre-zeroed loop of {@link #diskLimit} with {@code O_DIRECT}: {@code bytes} rounded up to
+   * whole 4 KiB blocks from an aligned buffer, as the log's direct appender writes them.
+   */
+  static double diskLimitDirect(Path file, int bytes, int seconds) throws IOException {
+    int length = (bytes + 4095) / 4096 * 4096;
+    ByteBuffer buf = ByteBuffer.allocateDirect(length + 4096).alignedSlice(4096).limit(length).slice();
+    long ring = 64L << 20;
+    try {
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+        for (long at = 0; at < ring; ) {
+          zeros.clear();
+          at += ch.write(zeros, at);
+        }
+        ch.force(true);
+      }
+      try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
+        long[] at = {0};
+        long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
+        while (System.nanoTime() < warmEnd) writeAndForce(ch, buf, at, ring);
+        long n = 0;
+        long t0 = System.nanoTime();
+        long end = t0 + seconds * 1_000_000_000L;
+        while (System.nanoTime() < end) {
+          writeAndForce(ch, buf, at, ring);
+          n++;
+        }
+        return n / ((System.nanoTime() - t0) / 1e9);
+      }
     } finally {
       Files.deleteIfExists(file);
     }
