@@ -10,11 +10,11 @@
 # bare = `kyanite bench bare`; durable = `bench bare --durable DIR` (minimal O_DIRECT group commit);
 # inline = `--durable DIR --inline` (the event loop forces, no hand-off); kyanite = `kyanite serve`.
 # Env: JAR (default kyanite-server/target/kyanite-server-all.jar), WARMUP (30 s; kyanite gets +10 s
-# for C2), MEASURE (15 s). Prints one line per run: time, server, throughput, latency, CPU/request.
+# for C2), MEASURE (15 s), KINDS (default "bare durable inline kyanite": which servers single/batch run). Prints one line per run: time, server, throughput, latency, CPU/request.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR=${JAR:-$ROOT/kyanite-server/target/kyanite-server-all.jar}
-WARMUP=${WARMUP:-30} MEASURE=${MEASURE:-15}
+WARMUP=${WARMUP:-30} MEASURE=${MEASURE:-15} KINDS=${KINDS:-bare durable inline kyanite}
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package)
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1; }; } || true; }
 WORK=$(mktemp -d /tmp/kyanite-floors.XXXXXX)
@@ -68,15 +68,17 @@ bench_line() { # KIND LABEL ARGS... (kyanite bench on core 1)
   python3 - "$WORK/r.json" "$kind" "$label" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys, time
 r = json.load(open(sys.argv[1])); l = r["latency_us"]; kind, label, ticks, hz = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-print("%s %s %-8s %11.0f events/s  p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d" % (time.strftime("%H:%M:%S", time.gmtime()),
-      label, kind, r["events_per_s"], l["p50"] / 1000, l["p99"] / 1000, l["p99_9"] / 1000, r["errors"]))
+events = r["events_per_s"] * r["duration_s"] if "duration_s" in r else r["events"]
+print("%s %s %-8s %11.0f events/s  p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d  server CPU %.2f us/event" % (
+      time.strftime("%H:%M:%S", time.gmtime()), label, kind, r["events_per_s"], l["p50"] / 1000, l["p99"] / 1000,
+      l["p99_9"] / 1000, r["errors"], ticks * 1e6 / hz / max(events, 1)))
 PY
 }
 
 mode=${1:-single}
 case $mode in
-  single) for _ in $(seq "${2:-3}"); do for k in bare durable inline kyanite; do single $k; done; done ;;
-  batch) for _ in $(seq "${2:-3}"); do for k in bare durable inline kyanite; do
+  single) for _ in $(seq "${2:-3}"); do for k in $KINDS; do single $k; done; done ;;
+  batch) for _ in $(seq "${2:-3}"); do for k in $KINDS; do
       bench_line $k batch --mode batch --batch-size 100 -c 16; done; done ;;
   half) for _ in $(seq "${4:-2}"); do
       bench_line durable "half@$2" -c 64 --rate "$2"; bench_line kyanite "half@$3" -c 64 --rate "$3"; done ;;

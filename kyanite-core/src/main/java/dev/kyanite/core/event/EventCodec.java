@@ -120,9 +120,18 @@ public final class EventCodec {
       string(value);
     }
 
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII
     void string(String s) {
-      ensure(s.length() + 2);
+      int n = s.length();
+      ensure(n + 2);
       buf[size++] = '"';
+      // the envelope's strings (ids, types, times, hashes) are plain ASCII: one bulk copy, no per-char work
+      if (plainAscii(s)) {
+        s.getBytes(0, n, buf, size);
+        size += n;
+        buf[size++] = '"';
+        return;
+      }
       for (int i = 0; i < s.length(); i++) {
         char c = s.charAt(i);
         if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
@@ -151,6 +160,14 @@ public final class EventCodec {
       }
       ensure(1);
       buf[size++] = '"';
+    }
+
+    private static boolean plainAscii(String s) {
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
+      }
+      return true;
     }
 
     private void ensure(int more) {

@@ -119,6 +119,10 @@ final class Responses {
 
   private static void quote(StringBuilder sb, String s) {
     sb.append('"');
+    if (!needsEscape(s)) { // every server-made id, and most clients' ids: one bulk append
+      sb.append(s).append('"');
+      return;
+    }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
       if (c == '"' || c == '\\') sb.append('\\').append(c);
@@ -126,5 +130,13 @@ final class Responses {
       else sb.append(c);
     }
     sb.append('"');
+  }
+
+  private static boolean needsEscape(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '"' || c == '\\' || c < 0x20) return true;
+    }
+    return false;
   }
 }
