@@ -181,9 +181,11 @@ final class EndpointRequest {
     return n.doubleValue();
   }
 
+  /** An integer in [min, max], or null for JSON null (the server's default). */
   private Integer integer(JsonNode n, String pointer, int min, int max) {
+    if (n.isNull()) return null;
     if (!n.isIntegralNumber() || n.longValue() < min || n.longValue() > max) {
-      error(pointer, "range", pointer.substring(1) + " must be an integer from " + min + " to " + max);
+      error(pointer, "range", pointer.substring(1) + " must be an integer from " + min + " to " + max + ", or null");
       return null;
     }
     return n.intValue();

@@ -104,8 +104,9 @@ final class EndpointsApi {
           has(req, "event_types") ? req.eventTypes : e.eventTypes(),
           req.present.contains("description") ? req.description : e.description(),
           req.present.contains("rate_limit") ? req.rateLimit : e.rateLimit(),
-          has(req, "max_in_flight") ? req.maxInFlight : e.maxInFlight(),
-          has(req, "timeout_ms") ? req.timeoutMs : e.timeoutMs(),
+          // null goes back to the server's default, as on create
+          !has(req, "max_in_flight") ? e.maxInFlight() : req.maxInFlight != null ? req.maxInFlight : cfg.defaultMaxInFlight(),
+          !has(req, "timeout_ms") ? e.timeoutMs() : req.timeoutMs != null ? req.timeoutMs : (int) cfg.defaultTimeout().toMillis(),
           req.present.contains("retry_schedule") ? req.retrySchedule : e.retrySchedule(),
           enabled, enabled ? null : (e.enabled() ? "manual" : e.disabledReason()),
           req.present.contains("headers") ? req.headers : e.headers(),

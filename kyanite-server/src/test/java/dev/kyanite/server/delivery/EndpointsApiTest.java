@@ -76,6 +76,18 @@ class EndpointsApiTest {
     assertThat(json(patched).get("description").isNull()).isTrue();
     assertThat(json(patched).get("url").asText()).isEqualTo("https://hooks.example.com/in");
 
+    // null puts max_in_flight and timeout_ms back to the server's defaults; out of range is still refused
+    HttpResponse<String> tuned = patch(server, "/v1/endpoints/" + id, "{\"max_in_flight\":3,\"timeout_ms\":2000}");
+    assertThat(json(tuned).get("max_in_flight").asInt()).isEqualTo(3);
+    assertThat(json(tuned).get("timeout_ms").asInt()).isEqualTo(2000);
+    HttpResponse<String> reset = patch(server, "/v1/endpoints/" + id, "{\"max_in_flight\":null,\"timeout_ms\":null}");
+    assertThat(reset.statusCode()).as(reset.body()).isEqualTo(200);
+    assertThat(json(reset).get("max_in_flight").asInt()).isEqualTo(16);
+    assertThat(json(reset).get("timeout_ms").asInt()).isEqualTo(15_000);
+    HttpResponse<String> zero = patch(server, "/v1/endpoints/" + id, "{\"max_in_flight\":0}");
+    assertThat(zero.statusCode()).isEqualTo(400);
+    assertThat(json(zero).get("errors").get(0).get("pointer").asText()).isEqualTo("/max_in_flight");
+
     HttpResponse<String> rotated = server.postJson("/v1/endpoints/" + id + "/rotate-secret", server.adminKey(), "");
     assertThat(rotated.statusCode()).isEqualTo(200);
     assertThat(json(rotated).get("secret").asText()).startsWith("whsec_").isNotEqualTo(ep.get("secret").asText());
