@@ -3,9 +3,9 @@
 # write, on one machine, in one run (issue 7, DESIGN §7).
 #
 #   (a) bare      plain Vert.x answering 202 after reading the body (the practical ceiling)
-#   (a2) durable  the same, but each body forced to disk before its 202 by the least a group commit can
-#                 be (one writer thread, O_DIRECT write + force per gather; `BareServer --durable`):
-#                 what "durable before the answer" costs on this machine, whoever implements it
+#   (a2) durable  the same, but each body forced to disk before its 202 by a minimal group commit
+#                 (one writer thread, O_DIRECT write + force per gather, no linger; `BareServer --durable`):
+#                 what "durable before the answer" costs on this machine done the simple way
 #   (b) kyanite   `kyanite serve`, durable ingest (fsync, group commit), single events
 #   (c) schema    the same with a JSON Schema registered for the event type
 #   (d) batch     the same, batches of $BATCH_SIZE events (events/s)
@@ -170,10 +170,10 @@ start_server() {
   local i code
   for i in $(seq 1 120); do
     if [ "${kind#kyanite}" != "$kind" ]; then
-      code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
+      code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz" || true)
       [ "$code" = 200 ] && return 0
     else
-      code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' --data "$(event_json)" "http://127.0.0.1:$port/v1/events" || true)
+      code=$(curl -s --max-time 2 -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' --data "$(event_json)" "http://127.0.0.1:$port/v1/events" || true)
       [ "$code" = 202 ] && return 0
     fi
     kill -0 "$SERVER_PID" 2>/dev/null || die "$kind server exited at start (see $LOG)"

@@ -2,7 +2,7 @@
 # bench/floors.sh — the real server next to the floors under its targets, interleaved, one fresh JVM
 # per run (docs/performance.md, "Floors"). Server on core 0, load on core 1.
 #
-#   bash bench/floors.sh single [ROUNDS]        # wrk -t1 -c64, 300-byte events: bare, durable, inline, kyanite
+#   bash bench/floors.sh single [ROUNDS]        # wrk -t1 -c64, a 288-byte event: bare, durable, inline, kyanite
 #   bash bench/floors.sh batch [ROUNDS]         # kyanite bench --mode batch --batch-size 100 -c 16: the same four
 #   bash bench/floors.sh half RATE_DURABLE RATE_KYANITE [ROUNDS]   # open loop at fixed rates: p50..p99.9
 #   bash bench/floors.sh webhooks [ROUNDS]      # bench bare-webhooks (core 0) -> bench bare (core 1)
@@ -34,17 +34,20 @@ start() { # KIND
     inline) "${bare[@]}" --durable "$WORK/data" --inline >"$WORK/server.log" 2>&1 & ;;
     kyanite) KYANITE_ADMIN_KEY=$KEY KYANITE_HTTP_ACCESS_LOG=false taskset -c 0 java -XX:+UseParallelGC -Xms256m -Xmx1g \
       -jar "$JAR" serve --port "$PORT" --data-dir "$WORK/data" >"$WORK/server.log" 2>&1 & ;;
+    *) echo "unknown server kind '$1' (bare, durable, inline, kyanite)" >&2; exit 2 ;;
   esac
   PID=$!
   for _ in $(seq 300); do
-    curl -s -o /dev/null -X POST -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+    curl -s --max-time 2 -o /dev/null -X POST -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
       -d '{"type":"a.b","data":1}' "http://127.0.0.1:$PORT/v1/events" && return 0
     sleep 0.2
   done
   echo "server $1 did not start: $(tail -3 "$WORK/server.log")" >&2; exit 1
 }
 stop() { kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; PID=""; }
-ticks() { awk '{print $14+$15}' /proc/"$PID"/task/*/stat 2>/dev/null | awk '{s+=$1} END{print s}'; }
+# the server's CPU (utime + stime of the whole process, exited threads included) in clock ticks;
+# the command name may contain spaces, so fields are counted after its closing parenthesis
+ticks() { sed 's/.*) //' /proc/"$PID"/stat | awk '{print $12 + $13}'; }
 warm() { [ "$1" = kyanite ] && echo $((WARMUP + 10)) || echo "$WARMUP"; }
 
 single() { # KIND
@@ -61,14 +64,18 @@ single() { # KIND
 bench_line() { # KIND LABEL ARGS... (kyanite bench on core 1)
   local kind=$1 label=$2; shift 2
   start "$kind"
-  local t0 t1; t0=$(ticks)
+  local t0 t1
+  # warm-up and measurement are two generator runs, so that the CPU sample covers the measurement only
   KYANITE_ADMIN_KEY=$KEY taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" -q \
-    --warmup "$(warm "$kind")s" -d "${MEASURE}s" --json "$WORK/r.json" "$@" >/dev/null 2>&1
+    --warmup 1s -d "$(warm "$kind")s" "$@" >/dev/null 2>&1
+  t0=$(ticks)
+  KYANITE_ADMIN_KEY=$KEY taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" -q \
+    --warmup 2s -d "${MEASURE}s" --json "$WORK/r.json" "$@" >/dev/null 2>&1
   t1=$(ticks); stop
   python3 - "$WORK/r.json" "$kind" "$label" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys, time
 r = json.load(open(sys.argv[1])); l = r["latency_us"]; kind, label, ticks, hz = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-events = r["events_per_s"] * r["duration_s"] if "duration_s" in r else r["events"]
+events = r["events_per_s"] * (r["duration_s"] + 2)  # the CPU sample also covers the run's 2 s warm-up (same load)
 print("%s %s %-8s %11.0f events/s  p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d  server CPU %.2f us/event" % (
       time.strftime("%H:%M:%S", time.gmtime()), label, kind, r["events_per_s"], l["p50"] / 1000, l["p99"] / 1000,
       l["p99_9"] / 1000, r["errors"], ticks * 1e6 / hz / max(events, 1)))

@@ -46,7 +46,7 @@ public final class BareServer implements Callable<Integer> {
 
   @Option(names = "--durable", paramLabel = "DIR",
       description = "Make each body durable before the 202: one writer thread appends the bodies to a file in DIR "
-          + "with O_DIRECT and forces it once per gather (group commit), the least a durable server must do. "
+          + "with O_DIRECT and forces it once per gather (a minimal group commit, no linger). "
           + "Default: not durable.")
   java.nio.file.Path durableDir;
 
@@ -173,20 +173,33 @@ public final class BareServer implements Callable<Integer> {
           inlineRequests.add(req);
         } else {
           io.vertx.core.Context context = vertx.getOrCreateContext();
-          commit.append(body.getBytes(), () -> context.runOnContext(v -> answer(req, "fsync")));
+          commit.append(body.getBytes(), failure -> context.runOnContext(v -> {
+            if (failure == null) answer(req, "fsync");
+            else unavailable(req, failure);
+          }));
         }
       });
     }
 
     private void flushInline() {
+      java.io.IOException failure = null;
       try {
         commit.writeNow(inlineBodies);
       } catch (java.io.IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        failure = e;
       }
-      for (HttpServerRequest r : inlineRequests) answer(r, "fsync");
+      for (HttpServerRequest r : inlineRequests) {
+        if (failure == null) answer(r, "fsync");
+        else unavailable(r, failure);
+      }
       inlineBodies.clear();
       inlineRequests.clear();
+    }
+
+    /** The write failed: 503, as the real server answers when its log refuses an append. */
+    private static void unavailable(HttpServerRequest req, java.io.IOException failure) {
+      req.response().setStatusCode(503).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+          .putHeader("Retry-After", "1").end("{\"status\":503,\"detail\":\"write failed: " + failure.getClass().getSimpleName() + "\"}");
     }
 
     private void answer(HttpServerRequest req, String durability) {

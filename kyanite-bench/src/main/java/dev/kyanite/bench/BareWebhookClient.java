@@ -58,6 +58,11 @@ public final class BareWebhookClient implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     URI target = URI.create(url);
+    int port = target.getPort() != -1 ? target.getPort() : "https".equalsIgnoreCase(target.getScheme()) ? 443 : 80;
+    if ("https".equalsIgnoreCase(target.getScheme())) {
+      System.err.println("bare-webhooks: plain HTTP only (the floor is the HTTP exchange, not TLS)");
+      return 2;
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
         .setInternalBlockingPoolSize(1));
     // the server's own delivery client settings (DeliveryService)
@@ -84,7 +89,7 @@ public final class BareWebhookClient implements Callable<Integer> {
             mac.update((msgId + "." + ts + ".").getBytes(StandardCharsets.UTF_8));
             String signature = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(body));
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(target.getHost())
-                .setPort(target.getPort()).setURI(target.getRawPath())
+                .setPort(port).setURI(target.getRawPath())
                 .putHeader("content-type", "application/json").putHeader("user-agent", "kyanite-bare-webhooks")
                 .putHeader("webhook-id", msgId).putHeader("webhook-timestamp", Long.toString(ts))
                 .putHeader("webhook-signature", signature);
@@ -108,6 +113,11 @@ public final class BareWebhookClient implements Callable<Integer> {
     long n = done.get() - n0;
     long cpu = os.getProcessCpuTime() - cpu0;
     double secs = (System.nanoTime() - t0) / 1e9;
+    if (n == 0) {
+      System.err.println("bare-webhooks: no successful request in the measured window (" + failed.get() + " failed)");
+      vertx.close().await(10, TimeUnit.SECONDS);
+      return 1;
+    }
     System.out.printf("bare webhooks: %,.0f requests/s, %.1f us of client CPU per request (%d in flight, %d-byte bodies, "
         + "%d failed)%n", n / secs, cpu / 1e3 / n, concurrency, body.length, failed.get());
     vertx.close().await(10, TimeUnit.SECONDS);

@@ -40,9 +40,10 @@ class GroupCommitTest {
         Thread t = new Thread(() -> {
           for (int i = 0; i < each; i++) {
             String body = "{\"appender\":" + appender + ",\"seq\":" + i + ",\"pad\":\"" + "x".repeat(i * 37 % 1000) + "\"}";
-            commit.append(body.getBytes(StandardCharsets.UTF_8), () -> {
+            commit.append(body.getBytes(StandardCharsets.UTF_8), failure -> {
               try {
-                if (!ring().contains(body)) missing.add(body);
+                if (failure != null) missing.add(body + " (" + failure + ")");
+                else if (!ring().contains(body)) missing.add(body);
               } catch (Exception e) {
                 missing.add(body + " (" + e + ")");
               }

@@ -233,7 +233,7 @@ public final class LogBench {
             @Override
             public void run() {
               if (!running.get()) return;
-              commit.append(record, () -> {
+              commit.append(record, failure -> {
                 try {
                   eventLoop.execute(this);
                 } catch (java.util.concurrent.RejectedExecutionException stopped) {
