@@ -90,7 +90,7 @@ final class DeliveriesApi {
         Optional<Delivery> d = service.retry(id);
         return d.isEmpty() ? (Object) Problems.notFound("no delivery with id '" + id + "'") : DeliveryJson.delivery(d.get());
       } catch (DeliveryService.EndpointUnavailableException unavailable) {
-        return Problem.of(409, "endpoint-unavailable", "Endpoint disabled or deleted").detail(unavailable.getMessage());
+        return unavailable.toProblem();
       } catch (IllegalStateException notFailed) {
         return Problem.of(409, "delivery-not-failed", "Delivery is not failed").detail(notFailed.getMessage());
       }

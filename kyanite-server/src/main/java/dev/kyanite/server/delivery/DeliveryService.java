@@ -6,6 +6,7 @@ import dev.kyanite.core.store.Delivery;
 import dev.kyanite.core.store.DeliveryStatus;
 import dev.kyanite.core.store.Endpoint;
 import dev.kyanite.core.store.MetadataStore;
+import dev.kyanite.server.edge.Problem;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -192,10 +193,8 @@ public final class DeliveryService implements AutoCloseable {
     if (d.status() != DeliveryStatus.FAILED) throw new IllegalStateException("delivery is " + d.status().wireName() + ", not failed");
     if (d.payload() == null) throw new IllegalStateException("delivery has no stored payload");
     Optional<Endpoint> endpoint = store.endpoints().find(d.endpointId());
-    if (endpoint.isEmpty()) throw new EndpointUnavailableException("endpoint " + d.endpointId() + " was deleted");
-    if (!endpoint.get().enabled()) {
-      throw new EndpointUnavailableException("endpoint " + d.endpointId() + " is disabled; enable it first");
-    }
+    if (endpoint.isEmpty()) throw EndpointUnavailableException.deleted(d.endpointId());
+    if (!endpoint.get().enabled()) throw EndpointUnavailableException.disabled(d.endpointId());
     Instant now = clock.instant();
     Delivery again = new Delivery(d.id(), d.eventId(), d.endpointId(), d.eventType(), DeliveryStatus.RETRYING, d.attempts(),
         now, d.lastStatus(), d.lastError(), d.payload(), d.createdAt(), now);
@@ -206,8 +205,22 @@ public final class DeliveryService implements AutoCloseable {
 
   /** A manual retry of a delivery whose endpoint is disabled or deleted: it would only fail again. */
   public static final class EndpointUnavailableException extends IllegalStateException {
-    EndpointUnavailableException(String message) {
+    private EndpointUnavailableException(String message) {
       super(message);
+    }
+
+    /** The endpoint exists but is disabled: nothing is sent to it until it is enabled. */
+    public static EndpointUnavailableException disabled(String endpointId) {
+      return new EndpointUnavailableException("endpoint " + endpointId + " is disabled; enable it first");
+    }
+
+    static EndpointUnavailableException deleted(String endpointId) {
+      return new EndpointUnavailableException("endpoint " + endpointId + " was deleted");
+    }
+
+    /** The API's answer: {@code 409 endpoint-unavailable} (manual retries, replays). */
+    public Problem toProblem() {
+      return Problem.of(409, "endpoint-unavailable", "Endpoint disabled or deleted").detail(getMessage());
     }
   }
 

@@ -50,8 +50,7 @@ final class EndpointsApi {
       if (p != null) return p;
       Instant now = ctx.clock().instant();
       Endpoint e = new Endpoint(Ids.endpoint(), req.url, req.eventTypes, req.description, req.rateLimit,
-          req.maxInFlight != null ? req.maxInFlight : cfg.defaultMaxInFlight(),
-          req.timeoutMs != null ? req.timeoutMs : (int) cfg.defaultTimeout().toMillis(), req.retrySchedule,
+          maxInFlight(req), timeoutMs(req), req.retrySchedule,
           req.enabled == null || req.enabled, null, req.headers, req.filter, WebhookSigner.newSecret(RANDOM), null, null, null,
           now, now);
       ctx.store().endpoints().create(e);
@@ -104,9 +103,8 @@ final class EndpointsApi {
           has(req, "event_types") ? req.eventTypes : e.eventTypes(),
           req.present.contains("description") ? req.description : e.description(),
           req.present.contains("rate_limit") ? req.rateLimit : e.rateLimit(),
-          // null goes back to the server's default, as on create
-          !has(req, "max_in_flight") ? e.maxInFlight() : req.maxInFlight != null ? req.maxInFlight : cfg.defaultMaxInFlight(),
-          !has(req, "timeout_ms") ? e.timeoutMs() : req.timeoutMs != null ? req.timeoutMs : (int) cfg.defaultTimeout().toMillis(),
+          has(req, "max_in_flight") ? maxInFlight(req) : e.maxInFlight(),
+          has(req, "timeout_ms") ? timeoutMs(req) : e.timeoutMs(),
           req.present.contains("retry_schedule") ? req.retrySchedule : e.retrySchedule(),
           enabled, enabled ? null : (e.enabled() ? "manual" : e.disabledReason()),
           req.present.contains("headers") ? req.headers : e.headers(),
@@ -144,6 +142,16 @@ final class EndpointsApi {
       service.reloadEndpoints();
       return DeliveryJson.endpoint(rotated, service.lane(id), ctx.clock().instant()).put("secret", rotated.secret());
     });
+  }
+
+  /** The request's {@code max_in_flight}, or the server's default when it is absent or null (create and patch alike). */
+  private int maxInFlight(EndpointRequest req) {
+    return req.maxInFlight != null ? req.maxInFlight : cfg.defaultMaxInFlight();
+  }
+
+  /** The request's {@code timeout_ms}, or the server's default when it is absent or null. */
+  private int timeoutMs(EndpointRequest req) {
+    return req.timeoutMs != null ? req.timeoutMs : (int) cfg.defaultTimeout().toMillis();
   }
 
   private static boolean has(EndpointRequest req, String member) {

@@ -111,8 +111,7 @@ final class ReplayRoutes {
         return;
       }
       if (!found.get().enabled()) { // it would only scan the log and skip every event
-        Problems.send(rc, Problem.of(409, "endpoint-unavailable", "Endpoint disabled or deleted")
-            .detail("endpoint " + endpointId + " is disabled; enable it first"));
+        Problems.send(rc, DeliveryService.EndpointUnavailableException.disabled(endpointId).toProblem());
         return;
       }
       Optional<Replays.Job> started = replays.start(new Replays.Request(endpointId, since, until, globs, cel, found.get().rateLimit()));
