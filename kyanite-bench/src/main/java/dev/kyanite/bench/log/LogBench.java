@@ -303,28 +303,9 @@ public final class LogBench {
    * wrapping at its end — what the log's pre-zeroed tail gives it.
    */
   static double diskLimit(Path file, int bytes, int seconds, boolean preZeroed) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocateDirect(bytes);
-    long ring = 64L << 20;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      if (preZeroed) {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        for (long at = 0; at < ring; ) {
-          zeros.clear();
-          at += ch.write(zeros, at);
-        }
-        ch.force(true);
-      }
-      long[] at = {0};
-      long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
-      while (System.nanoTime() < warmEnd) writeAndForce(ch, buf, at, preZeroed ? ring : Long.MAX_VALUE);
-      long n = 0;
-      long t0 = System.nanoTime();
-      long end = t0 + seconds * 1_000_000_000L;
-      while (System.nanoTime() < end) {
-        writeAndForce(ch, buf, at, preZeroed ? ring : Long.MAX_VALUE);
-        n++;
-      }
-      return n / ((System.nanoTime() - t0) / 1e9);
+      if (preZeroed) zeroFill(ch);
+      return forcesPerSecond(ch, ByteBuffer.allocateDirect(bytes), preZeroed ? RING : Long.MAX_VALUE, seconds);
     } finally {
       Files.deleteIfExists(file);
     }
@@ -337,32 +318,43 @@ public final class LogBench {
   static double diskLimitDirect(Path file, int bytes, int seconds) throws IOException {
     int length = (bytes + 4095) / 4096 * 4096;
     ByteBuffer buf = ByteBuffer.allocateDirect(length + 4096).alignedSlice(4096).limit(length).slice();
-    long ring = 64L << 20;
     try {
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
-        for (long at = 0; at < ring; ) {
-          zeros.clear();
-          at += ch.write(zeros, at);
-        }
-        ch.force(true);
+        zeroFill(ch);
       }
       try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, com.sun.nio.file.ExtendedOpenOption.DIRECT)) {
-        long[] at = {0};
-        long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
-        while (System.nanoTime() < warmEnd) writeAndForce(ch, buf, at, ring);
-        long n = 0;
-        long t0 = System.nanoTime();
-        long end = t0 + seconds * 1_000_000_000L;
-        while (System.nanoTime() < end) {
-          writeAndForce(ch, buf, at, ring);
-          n++;
-        }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return forcesPerSecond(ch, buf, RING, seconds);
       }
     } finally {
       Files.deleteIfExists(file);
     }
+  }
+
+  /** The ring the pre-zeroed loops write in: zero-filled and forced first, so writes change no metadata. */
+  private static final long RING = 64L << 20;
+
+  private static void zeroFill(FileChannel ch) throws IOException {
+    ByteBuffer zeros = ByteBuffer.allocateDirect(1 << 20);
+    for (long at = 0; at < RING; ) {
+      zeros.clear();
+      at += ch.write(zeros, at);
+    }
+    ch.force(true);
+  }
+
+  /** Write + force of {@code buf} in a loop: a third of {@code seconds} to warm up, then counted. */
+  private static double forcesPerSecond(FileChannel ch, ByteBuffer buf, long wrapAt, int seconds) throws IOException {
+    long[] at = {0};
+    long warmEnd = System.nanoTime() + seconds * 1_000_000_000L / 3;
+    while (System.nanoTime() < warmEnd) writeAndForce(ch, buf, at, wrapAt);
+    long n = 0;
+    long t0 = System.nanoTime();
+    long end = t0 + seconds * 1_000_000_000L;
+    while (System.nanoTime() < end) {
+      writeAndForce(ch, buf, at, wrapAt);
+      n++;
+    }
+    return n / ((System.nanoTime() - t0) / 1e9);
   }
 
   private static void writeAndForce(FileChannel ch, ByteBuffer buf, long[] at, long wrapAt) throws IOException {
