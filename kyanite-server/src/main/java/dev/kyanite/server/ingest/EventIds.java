@@ -50,25 +50,27 @@ final class EventIds {
   static long millis(String id) {
     if (id.length() != 30 || !id.startsWith("evt_")) return -1;
     long ms = 0;
-    for (int i = 4; i < 30; i++) {
+    for (int i = 4; i < 14; i++) {
       int v = value(id.charAt(i));
       if (v < 0) return -1;
-      if (i < 14) ms = (ms << 5) | v;
+      ms = (ms << 5) | v;
+    }
+    for (int i = 14; i < 30; i++) {
+      if (value(id.charAt(i)) < 0) return -1;
     }
     return ms;
   }
 
+  /** The Crockford value of {@code c}, or -1 if {@link #next} never writes it. */
   private static int value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c < 'A' || c > 'Z') return -1;
-    return VALUES[c - 'A'];
+    return c < VALUES.length ? VALUES[c] : -1;
   }
 
-  /** Crockford values of 'A'..'Z' (-1 for I, L, O, U, which {@link #next} never writes). */
-  private static final int[] VALUES = new int[26];
+  /** Crockford value per ASCII character (-1 for the rest, I, L, O and U included): one load per character. */
+  private static final byte[] VALUES = new byte[128];
 
   static {
-    java.util.Arrays.fill(VALUES, -1);
-    for (int v = 10; v < 32; v++) VALUES[ALPHABET[v] - 'A'] = v;
+    java.util.Arrays.fill(VALUES, (byte) -1);
+    for (int v = 0; v < 32; v++) VALUES[ALPHABET[v]] = (byte) v;
   }
 }

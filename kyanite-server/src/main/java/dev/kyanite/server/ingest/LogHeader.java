@@ -48,7 +48,9 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
           end++;
         }
         if (end >= r.length) return null;
-        if (field != OTHER && field != VERSION) {
+        if (field == RECEIVED_AT && !escaped) {
+          receivedAt = receivedAt(r, v + 1, end);
+        } else if (field != OTHER && field != VERSION) {
           String value = escaped ? unescape(r, v + 1, end)
               : new String(r, v + 1, end - v - 1, java.nio.charset.StandardCharsets.UTF_8);
           if (value == null) return null;
@@ -75,6 +77,20 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
     }
     if (id == null || receivedAt == null) return null;
     return new LogHeader(id, source, receivedAt, idem, hash);
+  }
+
+  /** The last receipt time read, as text and value: consecutive records (a batch) share one. */
+  private record LastTime(byte[] text, Instant value) {}
+
+  private static volatile LastTime lastTime = new LastTime(new byte[0], Instant.EPOCH);
+
+  /** The instant written as {@code r[from, to)}, parsed only when it differs from the last one. */
+  private static Instant receivedAt(byte[] r, int from, int to) {
+    LastTime last = lastTime;
+    if (java.util.Arrays.equals(r, from, to, last.text, 0, last.text.length)) return last.value;
+    Instant value = dev.kyanite.core.event.Timestamps.parse(new String(r, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+    lastTime = new LastTime(java.util.Arrays.copyOfRange(r, from, to), value);
+    return value;
   }
 
   private static final int OTHER = 0, DATA = 1, VERSION = 2, ID = 3, SOURCE = 4, RECEIVED_AT = 5, IDEM = 6, HASH = 7;

@@ -91,7 +91,7 @@ final class NativeEnvelope {
           hasData = true;
           if (source != null && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
             long start = p.currentTokenLocation().getByteOffset();
-            p.skipChildren(); // still checks syntax, nesting depth and duplicate members
+            CheckedSkip.skip(p); // still checks syntax, nesting depth and duplicate members
             int from = base + (int) start;
             int len = (int) (p.currentLocation().getByteOffset() - start);
             raw = RawJson.ifAscii(source, from, len);

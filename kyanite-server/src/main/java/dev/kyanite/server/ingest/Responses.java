@@ -44,20 +44,21 @@ final class Responses {
   static void batch(RoutingContext rc, List<Item> items, boolean atomic, String durability) {
     // the accepted list is written directly: a map per event and a generic encoder cost more
     // than the rest of a batch's answer (one entry per event, up to the batch limit)
-    StringBuilder acceptedJson = new StringBuilder(16 + 80 * items.size()).append('[');
+    // (the answer's body is built as the list is: unused when the answer is a problem)
+    StringBuilder body = new StringBuilder(96 + 80 * items.size()).append("{\"accepted\":[");
     int acceptedCount = 0;
     List<Map<String, Object>> rejected = new ArrayList<>();
     Item firstRejected = null;
     boolean allReplayed = true;
     for (Item it : items) {
       if (it.accepted()) {
-        if (acceptedCount++ > 0) acceptedJson.append(',');
-        acceptedJson.append("{\"index\":").append(it.index).append(",\"id\":");
-        quote(acceptedJson, it.acceptedId);
-        acceptedJson.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append('"');
-        if (it.replayed) acceptedJson.append(",\"replayed\":true");
+        if (acceptedCount++ > 0) body.append(',');
+        body.append("{\"index\":").append(it.index).append(",\"id\":");
+        quote(body, it.acceptedId);
+        body.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append('"');
+        if (it.replayed) body.append(",\"replayed\":true");
         else allReplayed = false;
-        acceptedJson.append('}');
+        body.append('}');
       } else if (it.rejection != null) {
         if (firstRejected == null) firstRejected = it;
         rejected.add(rejection(it.index, it.rejection));
@@ -73,13 +74,11 @@ final class Responses {
       Problems.send(rc, p);
       return;
     }
-    acceptedJson.append(']');
     HttpServerResponse res = rc.response();
     if (res.ended()) return;
     res.setStatusCode(202).putHeader("Content-Type", "application/json");
     if (allReplayed && acceptedCount > 0) res.putHeader("Idempotent-Replayed", "true");
-    StringBuilder body = new StringBuilder(acceptedJson.length() + 64).append("{\"accepted\":").append(acceptedJson)
-        .append(",\"rejected\":").append(rejected.isEmpty() ? "[]" : io.vertx.core.json.Json.encode(rejected))
+    body.append("],\"rejected\":").append(rejected.isEmpty() ? "[]" : io.vertx.core.json.Json.encode(rejected))
         .append(",\"durability\":");
     quote(body, durability);
     res.end(body.append('}').toString());

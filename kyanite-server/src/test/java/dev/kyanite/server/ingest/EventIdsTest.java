@@ -24,6 +24,9 @@ class EventIdsTest {
     assertThat(EventIds.millis("evt_01M8FKK3DD3E6ZRA6CQB22BGR")).isEqualTo(-1); // one short
     assertThat(EventIds.millis("evt_01m8fkk3dd3e6zra6cqb22bgrg")).isEqualTo(-1); // lower case
     assertThat(EventIds.millis("evt_01M8FKK3DD3E6ZRA6CQB22BGRU")).isEqualTo(-1); // U is not Crockford
+    assertThat(EventIds.millis("evt_01M8FKK3DD3E6ZRA6CQB22BGR\u00e9")).isEqualTo(-1); // beyond ASCII, in the random part
+    assertThat(EventIds.millis("evt_0IM8FKK3DD3E6ZRA6CQB22BGRG")).isEqualTo(-1); // I, in the time part
+    assertThat(EventIds.millis("evt_01M8FKK3DD3E6ZRA6CQB22BGR-")).isEqualTo(-1);
     assertThat(EventIds.millis("xyz_01M8FKK3DD3E6ZRA6CQB22BGRG")).isEqualTo(-1);
     assertThat(EventIds.millis("evt_01M8FKK3DD3E6ZRA6CQB22BGRG")).isGreaterThan(0);
   }

@@ -46,6 +46,18 @@ class LogHeaderTest {
   }
 
   @Test
+  void eachRecordKeepsItsOwnReceiptTimeWhateverWasReadBefore() {
+    // the scanner reuses the last receipt time it parsed when the text is the same: it must never
+    // hand out that one for a record whose text differs, even by one digit or in length
+    Instant[] times = {AT, AT, AT.plusNanos(1_000), AT.plusSeconds(1), Instant.parse("2026-11-27T21:00:00Z"), AT,
+        Instant.parse("2026-11-27T21:00:00.1234567Z")};
+    for (Instant t : times) {
+      Event e = new Event("evt_x", "a.b", "shop", null, null, t, null, EventCodec.mapper().nullNode(), null, null, null);
+      assertThat(LogHeader.scan(EventCodec.encode(e)).receivedAt()).as(t.toString()).isEqualTo(t);
+    }
+  }
+
+  @Test
   void garbageIsRefused() {
     for (String g : new String[] {"", "{", "{\"id\":\"x\"",
         "[1,2]", "{\"id\":\"x\",\"data\":1}"}) {
