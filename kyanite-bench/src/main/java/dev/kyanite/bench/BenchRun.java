@@ -74,7 +74,8 @@ final class BenchRun {
       while (true) {
         long now = System.nanoTime();
         if (!measuring && now - warmEnd >= 0) {
-          stats.startMeasuring();
+          stats.startMeasuring(now);
+          for (Generator g : generators) g.startMeasuring(now);
           if (tracker != null) {
             tracker.window(true);
           }

@@ -96,6 +96,18 @@ final class Generator extends VerticleBase {
     }
   }
 
+  /**
+   * The measured window starts at {@code markNanos}: in open loop the schedule starts again there,
+   * so requests that fell due during the warm-up and were not sent yet (a backlog behind a server
+   * still warming up) are dropped instead of being sent, late, inside the window. The
+   * coordinated-omission correction still applies to every request due from the mark on.
+   */
+  void startMeasuring(long markNanos) {
+    context.runOnContext(v -> {
+      if (pacer != null) pacer = new Pacer(markNanos, rate);
+    });
+  }
+
   /** Stops sending; the future completes when the requests in flight have finished. */
   Future<Void> halt() {
     Promise<Void> p = Promise.promise();
@@ -168,7 +180,7 @@ final class Generator extends VerticleBase {
         }
       }
       boolean measured = stats.measuring();
-      stats.success(now - intendedNanos, events);
+      stats.success(intendedNanos, now, events);
       if (acks != null) {
         acks.onAck(body, now, measured);
       }

@@ -24,6 +24,8 @@ final class Stats {
   private final Histogram measured = new Histogram(MAX_LATENCY_MICROS, 3);
   private Histogram interval;
   private volatile boolean measuring;
+  /** System.nanoTime of the end of the warm-up, once {@link #measuring}. */
+  private volatile long measureFrom;
   private long baseRequests;
   private long baseEvents;
   private Map<String, Long> baseErrors = Map.of();
@@ -35,13 +37,21 @@ final class Stats {
    */
   private final java.util.concurrent.locks.ReadWriteLock mark = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
-  /** A successful (2xx) response carrying {@code eventCount} accepted events. */
-  void success(long latencyNanos, int eventCount) {
+  /**
+   * A successful (2xx) response carrying {@code eventCount} accepted events, to a request due at
+   * {@code intendedNanos} (System.nanoTime) and answered at {@code nowNanos}. Once measuring, the
+   * latency of a request that was due before the warm-up ended is not recorded (its response still
+   * counts towards throughput): in open loop a server still cold at the end of the warm-up would
+   * otherwise carry the warm-up's queue, seconds long, into the measured percentiles.
+   */
+  void success(long intendedNanos, long nowNanos, int eventCount) {
     mark.readLock().lock();
     try {
       requests.increment();
       events.add(eventCount);
-      recorder.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, latencyNanos / 1000)));
+      if (!measuring || intendedNanos - measureFrom >= 0) {
+        recorder.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (nowNanos - intendedNanos) / 1000)));
+      }
     } finally {
       mark.readLock().unlock();
     }
@@ -61,10 +71,11 @@ final class Stats {
     return measuring;
   }
 
-  /** Reader only: ends the warm-up; what was recorded so far is discarded. */
-  void startMeasuring() {
+  /** Reader only: ends the warm-up at {@code markNanos} (System.nanoTime); what was recorded so far is discarded. */
+  void startMeasuring(long markNanos) {
     mark.writeLock().lock();
     try {
+      measureFrom = markNanos;
       interval = recorder.getIntervalHistogram(interval);
       baseRequests = requests.sum();
       baseEvents = events.sum();
