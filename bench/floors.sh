@@ -10,11 +10,11 @@
 # bare = `kyanite bench bare`; durable = `bench bare --durable DIR` (minimal O_DIRECT group commit);
 # inline = `--durable DIR --inline` (the event loop forces, no hand-off); kyanite = `kyanite serve`.
 # Env: JAR (default kyanite-server/target/kyanite-server-all.jar), WARMUP (30 s; kyanite gets +10 s
-# for C2), MEASURE (15 s), KINDS (default "bare durable inline kyanite": which servers single/batch run). Prints one line per run: time, server, throughput, latency, CPU/request.
+# for C2), MEASURE (15 s), GEN_WARMUP (10 s: the measuring generator's own warm-up), KINDS (default "bare durable inline kyanite": which servers single/batch run). Prints one line per run: time, server, throughput, latency, CPU/request.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR=${JAR:-$ROOT/kyanite-server/target/kyanite-server-all.jar}
-WARMUP=${WARMUP:-30} MEASURE=${MEASURE:-15} KINDS=${KINDS:-bare durable inline kyanite}
+WARMUP=${WARMUP:-30} MEASURE=${MEASURE:-15} KINDS=${KINDS:-bare durable inline kyanite} GEN_WARMUP=${GEN_WARMUP:-10}
 [ -f "$JAR" ] || (cd "$ROOT" && mvn -B -q -DskipTests package)
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && { apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q wrk >/dev/null 2>&1; }; } || true; }
 WORK=$(mktemp -d /tmp/kyanite-floors.XXXXXX)
@@ -65,17 +65,19 @@ bench_line() { # KIND LABEL ARGS... (kyanite bench on core 1)
   local kind=$1 label=$2; shift 2
   start "$kind"
   local t0 t1
-  # warm-up and measurement are two generator runs, so that the CPU sample covers the measurement only
+  # warm-up and measurement are two generator runs, so that the CPU sample covers the measurement
+  # and the measuring generator's own warm-up only; that JVM starts cold too and needs ~5-8 s on
+  # its core before it keeps up with an open-loop rate, hence GEN_WARMUP
   KYANITE_ADMIN_KEY=$KEY taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" -q \
     --warmup 1s -d "$(warm "$kind")s" "$@" >/dev/null 2>&1
   t0=$(ticks)
   KYANITE_ADMIN_KEY=$KEY taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" -q \
-    --warmup 2s -d "${MEASURE}s" --json "$WORK/r.json" "$@" >/dev/null 2>&1
+    --warmup "${GEN_WARMUP}s" -d "${MEASURE}s" --json "$WORK/r.json" "$@" >/dev/null 2>&1
   t1=$(ticks); stop
-  python3 - "$WORK/r.json" "$kind" "$label" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY'
+  python3 - "$WORK/r.json" "$kind" "$label" "$((t1 - t0))" "$(getconf CLK_TCK)" "$GEN_WARMUP" <<'PY'
 import json, sys, time
 r = json.load(open(sys.argv[1])); l = r["latency_us"]; kind, label, ticks, hz = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-events = r["events_per_s"] * (r["duration_s"] + 2)  # the CPU sample also covers the run's 2 s warm-up (same load)
+events = r["events_per_s"] * (r["duration_s"] + int(sys.argv[6]))  # the CPU sample also covers the run's warm-up (same load)
 print("%s %s %-8s %11.0f events/s  p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d  server CPU %.2f us/event" % (
       time.strftime("%H:%M:%S", time.gmtime()), label, kind, r["events_per_s"], l["p50"] / 1000, l["p99"] / 1000,
       l["p99_9"] / 1000, r["errors"], ticks * 1e6 / hz / max(events, 1)))
