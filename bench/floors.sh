@@ -65,19 +65,21 @@ bench_line() { # KIND LABEL ARGS... (kyanite bench on core 1)
   local kind=$1 label=$2; shift 2
   start "$kind"
   local t0 t1
-  # warm-up and measurement are two generator runs, so that the CPU sample covers the measurement
-  # and the measuring generator's own warm-up only; that JVM starts cold too and needs ~5-8 s on
-  # its core before it keeps up with an open-loop rate, hence GEN_WARMUP
+  # warm-up and measurement are two generator runs; the measuring JVM starts cold too and needs
+  # ~5-8 s on its core before it keeps up with an open-loop rate, hence its own GEN_WARMUP. The
+  # server's CPU is sampled from then on (to within the JVM's start-up, ~0.5 s), so that it covers
+  # the measured window only
   KYANITE_ADMIN_KEY=$KEY taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" -q \
     --warmup 1s -d "$(warm "$kind")s" "$@" >/dev/null 2>&1
-  t0=$(ticks)
+  (sleep "$GEN_WARMUP"; ticks >"$WORK/t0") &
+  local sampler=$!
   KYANITE_ADMIN_KEY=$KEY taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" -q \
     --warmup "${GEN_WARMUP}s" -d "${MEASURE}s" --json "$WORK/r.json" "$@" >/dev/null 2>&1
-  t1=$(ticks); stop
-  python3 - "$WORK/r.json" "$kind" "$label" "$((t1 - t0))" "$(getconf CLK_TCK)" "$GEN_WARMUP" <<'PY'
+  t1=$(ticks); wait "$sampler"; t0=$(cat "$WORK/t0"); stop
+  python3 - "$WORK/r.json" "$kind" "$label" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys, time
 r = json.load(open(sys.argv[1])); l = r["latency_us"]; kind, label, ticks, hz = sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
-events = r["events_per_s"] * (r["duration_s"] + int(sys.argv[6]))  # the CPU sample also covers the run's warm-up (same load)
+events = r["events_per_s"] * r["duration_s"]  # the CPU sample covers the measured window
 print("%s %s %-8s %11.0f events/s  p50 %.2f p99 %.2f p99.9 %.2f ms  errors %d  server CPU %.2f us/event" % (
       time.strftime("%H:%M:%S", time.gmtime()), label, kind, r["events_per_s"], l["p50"] / 1000, l["p99"] / 1000,
       l["p99_9"] / 1000, r["errors"], ticks * 1e6 / hz / max(events, 1)))

@@ -94,9 +94,9 @@ public final class BenchCommand implements Callable<Integer> {
   Duration duration;
 
   @Option(names = "--warmup", defaultValue = "2s", paramLabel = "TIME", converter = DurationConverter.class,
-      description = "Load before measuring starts; not counted. With --rate the schedule restarts when "
-          + "measuring starts: requests still queued from the warm-up are dropped, and answers to requests "
-          + "due before then count as throughput, not latency. Default: ${DEFAULT-VALUE}")
+      description = "Load before measuring starts; not counted. With --rate, requests still queued from the "
+          + "warm-up when measuring starts are dropped, and answers to requests due before then count as "
+          + "throughput, not latency. Default: ${DEFAULT-VALUE}")
   Duration warmup;
 
   @Option(names = "--threads", defaultValue = "1", paramLabel = "N",

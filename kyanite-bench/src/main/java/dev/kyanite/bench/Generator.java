@@ -97,14 +97,14 @@ final class Generator extends VerticleBase {
   }
 
   /**
-   * The measured window starts at {@code markNanos}: in open loop the schedule starts again there,
-   * so requests that fell due during the warm-up and were not sent yet (a backlog behind a server
-   * still warming up) are dropped instead of being sent, late, inside the window. The
+   * The measured window starts at {@code markNanos}: in open loop, requests that fell due during
+   * the warm-up and were not sent yet (a backlog behind a server still warming up) are dropped
+   * instead of being sent, late, inside the window; the schedule itself goes on. The
    * coordinated-omission correction still applies to every request due from the mark on.
    */
   void startMeasuring(long markNanos) {
     context.runOnContext(v -> {
-      if (pacer != null) pacer = new Pacer(markNanos, rate);
+      if (pacer != null) pacer.skipTo(markNanos);
     });
   }
 
@@ -180,7 +180,7 @@ final class Generator extends VerticleBase {
         }
       }
       boolean measured = stats.measuring();
-      stats.success(intendedNanos, now, events);
+      stats.success(intendedNanos, now, events, pacer != null);
       if (acks != null) {
         acks.onAck(body, now, measured);
       }

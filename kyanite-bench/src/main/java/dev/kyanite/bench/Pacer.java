@@ -37,6 +37,16 @@ final class Pacer {
     return Math.max(0, due - issued);
   }
 
+  /**
+   * Drops the slots due before {@code markNanos} that were not taken yet (a backlog), keeping the
+   * schedule: the next request is the first slot due at or after the mark. Slots already taken
+   * past the mark stay taken, so no stretch of the schedule is sent twice.
+   */
+  void skipTo(long markNanos) {
+    long first = (long) Math.ceil((markNanos - startNanos) / intervalNanos);
+    issued = Math.max(issued, first);
+  }
+
   private long nextIntended() {
     return startNanos + (long) (issued * intervalNanos);
   }

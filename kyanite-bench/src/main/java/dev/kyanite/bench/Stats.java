@@ -39,17 +39,18 @@ final class Stats {
 
   /**
    * A successful (2xx) response carrying {@code eventCount} accepted events, to a request due at
-   * {@code intendedNanos} (System.nanoTime) and answered at {@code nowNanos}. Once measuring, the
-   * latency of a request that was due before the warm-up ended is not recorded (its response still
-   * counts towards throughput): in open loop a server still cold at the end of the warm-up would
-   * otherwise carry the warm-up's queue, seconds long, into the measured percentiles.
+   * {@code intendedNanos} (System.nanoTime) and answered at {@code nowNanos}. In open loop, once
+   * measuring, the latency of a request that was due before the warm-up ended is not recorded (its
+   * response still counts towards throughput): a server still cold at the end of the warm-up would
+   * otherwise carry the warm-up's queue, seconds long, into the measured percentiles. In closed
+   * loop every latency is recorded (a request in flight across the mark is at most one per slot).
    */
-  void success(long intendedNanos, long nowNanos, int eventCount) {
+  void success(long intendedNanos, long nowNanos, int eventCount, boolean openLoop) {
     mark.readLock().lock();
     try {
       requests.increment();
       events.add(eventCount);
-      if (!measuring || intendedNanos - measureFrom >= 0) {
+      if (!openLoop || !measuring || intendedNanos - measureFrom >= 0) {
         recorder.recordValue(Math.min(MAX_LATENCY_MICROS, Math.max(0, (nowNanos - intendedNanos) / 1000)));
       }
     } finally {

@@ -27,4 +27,15 @@ class PacerTest {
     assertThat(pacer.due(now)).isFalse();
     assertThat(pacer.backlog(now)).isZero();
   }
+
+  @Test
+  void skippingToTheMarkDropsOnlyTheBacklog() {
+    Pacer pacer = new Pacer(0, 1000);
+    pacer.take(); // slot 0
+    pacer.skipTo(5_000_000); // slots 1..4 were never sent: dropped
+    assertThat(pacer.take()).isEqualTo(5_000_000);
+    pacer.take(); // slot 6
+    pacer.skipTo(5_500_000); // already past the mark: nothing is sent twice
+    assertThat(pacer.take()).isEqualTo(7_000_000);
+  }
 }

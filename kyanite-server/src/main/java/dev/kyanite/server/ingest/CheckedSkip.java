@@ -3,6 +3,8 @@ package dev.kyanite.server.ingest;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.json.DupDetector;
+import com.fasterxml.jackson.core.json.JsonReadContext;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,6 +22,11 @@ import java.util.Set;
  * with more than {@link #LINEAR} members moves to a set, so a huge object costs linear time, not
  * quadratic. Jackson's own check is switched off for the skipped value only (its parents keep
  * theirs). The syntax, the nesting limit and the UTF-8 checks stay Jackson's.
+ *
+ * <p>Jackson reuses a parser's read contexts, one per depth: a context that left here without a
+ * detector would give none to whatever the parser reads later at that depth (the next member, the
+ * next event of a batch). So every context the skip passes through gets a detector back before
+ * it returns, also when it fails.
  */
 final class CheckedSkip {
   /** Members compared one by one; beyond this an object's names go into a set. */
@@ -33,7 +40,11 @@ final class CheckedSkip {
   private int[] starts = new int[16];
   /** Per open container: its set once it has more than {@link #LINEAR} members, else null. */
   private Set<String>[] sets = newSets(16);
+  /** Per depth reached: the parser's context there, whose detector is given back at the end. */
+  private JsonReadContext[] contexts = new JsonReadContext[16];
   private int depth;
+  /** How many entries of {@link #contexts} are set. */
+  private int reached;
 
   private CheckedSkip() {}
 
@@ -49,7 +60,7 @@ final class CheckedSkip {
   static void skip(JsonParser p) throws IOException {
     JsonToken t = p.currentToken();
     if (t != JsonToken.START_OBJECT && t != JsonToken.START_ARRAY) return;
-    if (!p.isEnabled(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)) {
+    if (!p.isEnabled(JsonParser.Feature.STRICT_DUPLICATE_DETECTION) || !(p.getParsingContext() instanceof JsonReadContext)) {
       p.skipChildren();
       return;
     }
@@ -60,19 +71,20 @@ final class CheckedSkip {
     try {
       s.walk(p);
     } finally {
+      s.restoreDetectors(p);
       s.reset();
       p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
   }
 
   private void walk(JsonParser p) throws IOException {
-    open();
+    open(p);
     while (depth > 0) {
       JsonToken t = p.nextToken();
       if (t == null) throw new JsonParseException(p, "Unexpected end-of-input: expected close marker");
       switch (t) {
         case FIELD_NAME -> name(p, p.currentName());
-        case START_OBJECT, START_ARRAY -> open();
+        case START_OBJECT, START_ARRAY -> open(p);
         case END_OBJECT, END_ARRAY -> close();
         default -> { }
       }
@@ -105,14 +117,23 @@ final class CheckedSkip {
     if (count > used) used = count;
   }
 
-  private void open() {
+  private void open(JsonParser p) {
     if (depth == starts.length) {
       starts = Arrays.copyOf(starts, depth * 2);
       sets = Arrays.copyOf(sets, depth * 2);
+      contexts = Arrays.copyOf(contexts, depth * 2);
     }
     starts[depth] = count;
     sets[depth] = null;
+    if (depth == reached) contexts[reached++] = (JsonReadContext) p.getParsingContext();
     depth++;
+  }
+
+  /** Gives every context the skip passed through a detector again (as a fresh parse would have). */
+  private void restoreDetectors(JsonParser p) {
+    for (int i = 0; i < reached; i++) {
+      if (contexts[i].getDupDetector() == null) contexts[i].withDupDetector(DupDetector.rootDetector(p));
+    }
   }
 
   private void close() {
@@ -124,8 +145,10 @@ final class CheckedSkip {
   private void reset() {
     Arrays.fill(names, 0, used, null);
     Arrays.fill(sets, 0, depth, null);
+    Arrays.fill(contexts, 0, reached, null);
     count = 0;
     used = 0;
+    reached = 0;
     depth = 0;
   }
 

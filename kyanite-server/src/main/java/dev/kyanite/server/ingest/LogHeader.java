@@ -50,6 +50,7 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
         if (end >= r.length) return null;
         if (field == RECEIVED_AT && !escaped) {
           receivedAt = receivedAt(r, v + 1, end);
+          if (receivedAt == null) return null; // the parser then refuses it properly
         } else if (field != OTHER && field != VERSION) {
           String value = escaped ? unescape(r, v + 1, end)
               : new String(r, v + 1, end - v - 1, java.nio.charset.StandardCharsets.UTF_8);
@@ -82,13 +83,23 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
   /** The last receipt time read, as text and value: consecutive records (a batch) share one. */
   private record LastTime(byte[] text, Instant value) {}
 
-  private static volatile LastTime lastTime = new LastTime(new byte[0], Instant.EPOCH);
+  /** Starts as a real time, so that an empty (corrupt) receipt time is parsed, and refused. */
+  private static volatile LastTime lastTime = new LastTime(
+      "1970-01-01T00:00:00Z".getBytes(java.nio.charset.StandardCharsets.US_ASCII), Instant.EPOCH);
 
-  /** The instant written as {@code r[from, to)}, parsed only when it differs from the last one. */
+  /**
+   * The instant written as {@code r[from, to)}, parsed only when it differs from the last one;
+   * null if it is not a time.
+   */
   private static Instant receivedAt(byte[] r, int from, int to) {
     LastTime last = lastTime;
     if (java.util.Arrays.equals(r, from, to, last.text, 0, last.text.length)) return last.value;
-    Instant value = dev.kyanite.core.event.Timestamps.parse(new String(r, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+    Instant value;
+    try {
+      value = dev.kyanite.core.event.Timestamps.parse(new String(r, from, to - from, java.nio.charset.StandardCharsets.UTF_8));
+    } catch (java.time.DateTimeException e) {
+      return null;
+    }
     lastTime = new LastTime(java.util.Arrays.copyOfRange(r, from, to), value);
     return value;
   }

@@ -59,7 +59,7 @@ class LogHeaderTest {
 
   @Test
   void garbageIsRefused() {
-    for (String g : new String[] {"", "{", "{\"id\":\"x\"",
+    for (String g : new String[] {"", "{", "{\"id\":\"x\"", "{\"v\":1,\"id\":\"x\",\"received_at\":\"\",\"data\":1}",
         "[1,2]", "{\"id\":\"x\",\"data\":1}"}) {
       assertThatThrownBy(() -> LogHeader.read(g.getBytes(StandardCharsets.UTF_8))).as(g).isInstanceOf(IllegalArgumentException.class);
     }
