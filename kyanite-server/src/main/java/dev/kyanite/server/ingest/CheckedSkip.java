@@ -20,7 +20,7 @@ import java.util.Set;
  * (events' {@code data} is usually an object of a handful of members). Here the names of the open
  * objects sit in one array and a new name is compared with its object's earlier ones; an object
  * with more than {@link #LINEAR} members moves to a set, so a huge object costs linear time, not
- * quadratic. Jackson's own check is switched off for the skipped value only (its parents keep
+ * quadratic. Jackson's own check is switched off inside the skipped value only (its parents keep
  * theirs). The syntax, the nesting limit and the UTF-8 checks stay Jackson's.
  *
  * <p>Jackson reuses a parser's read contexts, one per depth: a context that left here without a
@@ -40,8 +40,9 @@ final class CheckedSkip {
   private int[] starts = new int[16];
   /** Per open container: its set once it has more than {@link #LINEAR} members, else null. */
   private Set<String>[] sets = newSets(16);
-  /** Per depth reached: the parser's context there, whose detector is given back at the end. */
+  /** Per depth reached: the parser's context there, and the detector it had (given back at the end). */
   private JsonReadContext[] contexts = new JsonReadContext[16];
+  private DupDetector[] detectors = new DupDetector[16];
   private int depth;
   /** How many entries of {@link #contexts} are set. */
   private int reached;
@@ -64,16 +65,15 @@ final class CheckedSkip {
       p.skipChildren();
       return;
     }
-    // drops the detector of the value's own context (its children then get none); the parents'
-    // detectors are untouched, and enable() finds the parent's still there and leaves it
-    p.disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    // Jackson checks names through the detector of the context they are read in: each context of
+    // the value has its detector taken away while the walk is inside it (a new context inherits
+    // none from a parent without one), and given back at the end. The parents keep theirs.
     CheckedSkip s = SCRATCH.get();
     try {
       s.walk(p);
     } finally {
       s.restoreDetectors(p);
       s.reset();
-      p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
   }
 
@@ -121,18 +121,30 @@ final class CheckedSkip {
     if (depth == starts.length) {
       starts = Arrays.copyOf(starts, depth * 2);
       sets = Arrays.copyOf(sets, depth * 2);
-      contexts = Arrays.copyOf(contexts, depth * 2);
     }
     starts[depth] = count;
     sets[depth] = null;
-    if (depth == reached) contexts[reached++] = (JsonReadContext) p.getParsingContext();
+    if (depth == reached) { // one context per depth: Jackson reuses it for every value there
+      if (reached == contexts.length) {
+        contexts = Arrays.copyOf(contexts, reached * 2);
+        detectors = Arrays.copyOf(detectors, reached * 2);
+      }
+      JsonReadContext c = (JsonReadContext) p.getParsingContext();
+      contexts[reached] = c;
+      detectors[reached] = c.getDupDetector();
+      c.withDupDetector(null);
+      reached++;
+    }
     depth++;
   }
 
-  /** Gives every context the skip passed through a detector again (as a fresh parse would have). */
+  /**
+   * Gives every context the skip passed through its detector back, or a new one if it was made
+   * during the walk (as a parse without the walk would have), so later values are checked again.
+   */
   private void restoreDetectors(JsonParser p) {
     for (int i = 0; i < reached; i++) {
-      if (contexts[i].getDupDetector() == null) contexts[i].withDupDetector(DupDetector.rootDetector(p));
+      contexts[i].withDupDetector(detectors[i] != null ? detectors[i] : DupDetector.rootDetector(p));
     }
   }
 
@@ -146,6 +158,7 @@ final class CheckedSkip {
     Arrays.fill(names, 0, used, null);
     Arrays.fill(sets, 0, depth, null);
     Arrays.fill(contexts, 0, reached, null);
+    Arrays.fill(detectors, 0, reached, null);
     count = 0;
     used = 0;
     reached = 0;
