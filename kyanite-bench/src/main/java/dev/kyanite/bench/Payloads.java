@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * unpadded skeleton (about 150 bytes); smaller sizes yield the skeleton. A few variants differ in
  * their fields so that bodies are not all byte-identical.
  */
-final class Payloads {
+public final class Payloads {
   static final int VARIANTS = 16;
   private static final String FILLER = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
   private static final String[] ACTIONS = {"checkout", "signup", "page_view", "refund"};
@@ -42,7 +42,8 @@ final class Payloads {
     return bodies;
   }
 
-  static String body(Mode mode, String type, int eventSize, int batchSize, int variant) {
+  /** One request body of {@code mode} (also what {@code DecodeBench} in kyanite-server decodes). */
+  public static String body(Mode mode, String type, int eventSize, int batchSize, int variant) {
     switch (mode) {
       case SINGLE:
         return event(type, eventSize, variant);

@@ -118,17 +118,15 @@ final class CheckedSkip {
   }
 
   private void open(JsonParser p) {
-    if (depth == starts.length) {
+    if (depth == starts.length) { // the four per-depth arrays grow together
       starts = Arrays.copyOf(starts, depth * 2);
       sets = Arrays.copyOf(sets, depth * 2);
+      contexts = Arrays.copyOf(contexts, depth * 2);
+      detectors = Arrays.copyOf(detectors, depth * 2);
     }
     starts[depth] = count;
     sets[depth] = null;
     if (depth == reached) { // one context per depth: Jackson reuses it for every value there
-      if (reached == contexts.length) {
-        contexts = Arrays.copyOf(contexts, reached * 2);
-        detectors = Arrays.copyOf(detectors, reached * 2);
-      }
       JsonReadContext c = (JsonReadContext) p.getParsingContext();
       contexts[reached] = c;
       detectors[reached] = c.getDupDetector();

@@ -1,5 +1,7 @@
 package dev.kyanite.server.ingest;
 
+import dev.kyanite.bench.Mode;
+import dev.kyanite.bench.Payloads;
 import dev.kyanite.core.log.MemoryEventLog;
 import dev.kyanite.core.store.MemoryMetadataStore;
 import dev.kyanite.server.schema.SchemaCatalog;
@@ -27,17 +29,7 @@ public class DecodeBench {
     Ingestor in = new Ingestor(new MemoryEventLog(2), new SchemaCatalog(store.schemas(), Clock.systemUTC()), store.eventIndex(),
         new IdempotencyTable(2), new KeyFilter(), IngestSettings.defaults(), Clock.systemUTC(), Runnable::run);
     EventDecoder d = new EventDecoder(in);
-    StringBuilder sb = new StringBuilder("{\"events\":[");
-    String filler = "lorem ipsum dolor sit amet consectetur adipiscing elit ";
-    for (int i = 0; i < 100; i++) {
-      // the shape of kyanite bench's events (Payloads), padded to 300 bytes
-      String head = "{\"type\":\"bench.event\",\"data\":{\"user_id\":\"u_" + (100_000 + i * 7919)
-          + "\",\"action\":\"checkout\",\"amount_cents\":" + (1999 + i) + ",\"currency\":\"EUR\",\"items\":3,\"pad\":\"";
-      sb.append(i == 0 ? "" : ",").append(head);
-      for (int k = 0; k < 300 - head.length() - 3; k++) sb.append(filler.charAt(k % filler.length()));
-      sb.append("\"}}");
-    }
-    byte[] body = sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+    byte[] body = Payloads.body(Mode.BATCH, "bench.event", 300, 100, 0).getBytes(StandardCharsets.UTF_8);
     int rounds = Integer.parseInt(a.length > 0 ? a[0] : "8");
     long sink = 0;
     for (int r = 0; r < rounds; r++) {
