@@ -3,9 +3,13 @@ package dev.kyanite.server.store.sqlite;
 import dev.kyanite.core.store.StoreException;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
@@ -13,25 +17,32 @@ import org.sqlite.SQLiteConfig;
 
 /**
  * The connection strategy for one SQLite file: SQLite allows one writer at a time and, in WAL
- * mode, readers that never block it. So there is exactly one write connection, used under a lock
- * with a transaction per {@link #write} call, and a small fixed set of read-only connections
- * handed out from a queue for {@link #read}. Every connection has WAL, a busy timeout and
- * {@code synchronous=FULL} (a committed write survives power loss).
+ * mode, readers that never block it. So writes go through two write connections under one lock,
+ * with a transaction per {@link #write} call: one with {@code synchronous=FULL} (a committed write
+ * survives power loss) and one with {@code synchronous=NORMAL} for {@link #writeRelaxed}; and a
+ * small fixed set of read-only connections handed out from a queue for {@link #read}. Every
+ * connection has WAL and a busy timeout.
  *
  * <p>Thread-safe. Calls block on I/O: never call from an event loop. JDBC errors become
  * {@link StoreException}s.
  */
 final class SqliteDatabase implements AutoCloseable {
   private final Connection writer;
+  /** Commits without waiting for the disk ({@code synchronous=NORMAL}); see {@link #writeRelaxed}. */
+  private final Connection relaxedWriter;
+  /** Statements kept per write connection ({@link #prepared}); only touched under {@link #writeLock}. */
+  private final Map<Connection, Map<String, PreparedStatement>> kept = new IdentityHashMap<>();
   private final ReentrantLock writeLock = new ReentrantLock();
   private final BlockingQueue<Connection> readers;
   private final List<Connection> all = new ArrayList<>();
   private volatile boolean closed;
 
-  private SqliteDatabase(Connection writer, List<Connection> readerList) {
+  private SqliteDatabase(Connection writer, Connection relaxedWriter, List<Connection> readerList) {
     this.writer = writer;
+    this.relaxedWriter = relaxedWriter;
     this.readers = new ArrayBlockingQueue<>(readerList.size(), false, readerList);
     all.add(writer);
+    all.add(relaxedWriter);
     all.addAll(readerList);
   }
 
@@ -39,27 +50,30 @@ final class SqliteDatabase implements AutoCloseable {
     String url = "jdbc:sqlite:" + file.toAbsolutePath();
     List<Connection> opened = new ArrayList<>();
     try {
-      Connection w = config(false).createConnection(url);
+      Connection w = config(false, SQLiteConfig.SynchronousMode.FULL).createConnection(url);
       opened.add(w);
       w.setAutoCommit(false);
+      Connection relaxed = config(false, SQLiteConfig.SynchronousMode.NORMAL).createConnection(url);
+      opened.add(relaxed);
+      relaxed.setAutoCommit(false);
       List<Connection> rs = new ArrayList<>();
       for (int i = 0; i < readerCount; i++) {
-        Connection r = config(true).createConnection(url);
+        Connection r = config(true, SQLiteConfig.SynchronousMode.FULL).createConnection(url);
         opened.add(r);
         rs.add(r);
       }
-      return new SqliteDatabase(w, rs);
+      return new SqliteDatabase(w, relaxed, rs);
     } catch (SQLException e) {
       for (Connection c : opened) closeQuietly(c);
       throw new StoreException("cannot open SQLite database " + file + ": " + e.getMessage(), e);
     }
   }
 
-  private static SQLiteConfig config(boolean readOnly) {
+  private static SQLiteConfig config(boolean readOnly, SQLiteConfig.SynchronousMode synchronous) {
     SQLiteConfig c = new SQLiteConfig();
     // WAL is persistent in the file: the writer (opened first) switches it on for everyone.
     if (!readOnly) c.setJournalMode(SQLiteConfig.JournalMode.WAL);
-    c.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+    c.setSynchronous(synchronous);
     c.setBusyTimeout(5_000);
     c.enforceForeignKeys(true);
     if (readOnly) c.setReadOnly(true);
@@ -68,16 +82,33 @@ final class SqliteDatabase implements AutoCloseable {
 
   /** Runs {@code work} in one transaction on the write connection; commits, or rolls back on failure. */
   <T> T write(SqlWork<T> work) {
+    return transaction(writer, work);
+  }
+
+  /**
+   * Like {@link #write}, but the commit does not wait for the disk (the second write connection
+   * has {@code synchronous=NORMAL}): it survives a process crash (the WAL is in the OS page cache)
+   * but not a power cut. Only for data that can be rebuilt from the event log, such as the event
+   * index, whose rebuild after a power cut {@code EventIndexer} handles. Saves one fsync per
+   * transaction; the next {@link #write} forces these frames along with its own (one WAL file).
+   * A connection of its own rather than switching the pragma on the other one: the switch cost
+   * two more commits and a statement per transaction, about as much as the event indexer's work.
+   */
+  <T> T writeRelaxed(SqlWork<T> work) {
+    return transaction(relaxedWriter, work);
+  }
+
+  private <T> T transaction(Connection c, SqlWork<T> work) {
     writeLock.lock();
     try {
       checkOpen();
       try {
-        T result = work.run(writer);
-        writer.commit();
+        T result = work.run(c);
+        c.commit();
         return result;
       } catch (SQLException | RuntimeException e) {
         try {
-          writer.rollback();
+          c.rollback();
         } catch (SQLException suppressed) {
           e.addSuppressed(suppressed);
         }
@@ -90,40 +121,25 @@ final class SqliteDatabase implements AutoCloseable {
   }
 
   /**
-   * Like {@link #write}, but the commit does not wait for the disk ({@code synchronous=NORMAL}
-   * for this one transaction): it survives a process crash (the WAL is in the OS page cache) but
-   * not a power cut. Only for data that can be rebuilt from the event log, such as the event
-   * index, whose rebuild after a power cut {@code EventIndexer} handles. Saves one fsync per
-   * transaction; the next {@link #write} forces these frames along with its own.
+   * A statement for {@code sql} on the write connection {@code c}, prepared at its first use and
+   * kept until {@link #close}: for the statements of every transaction of a busy writer (event
+   * index, delivery ledger), where preparing them again each time cost a third of the transaction.
+   * Only inside {@link #write} or {@link #writeRelaxed} work, on the connection that work was given;
+   * never close it. It comes back without parameters or batch, whatever the previous (perhaps
+   * failed) transaction left in it.
    */
-  <T> T writeRelaxed(SqlWork<T> work) {
-    writeLock.lock();
-    try {
-      checkOpen();
-      synchronous("NORMAL");
-      try {
-        return write(work);
-      } finally {
-        synchronous("FULL");
-      }
-    } finally {
-      writeLock.unlock();
+  PreparedStatement prepared(Connection c, String sql) throws SQLException {
+    if (!writeLock.isHeldByCurrentThread()) throw new IllegalStateException("kept statements are for write work only");
+    Map<String, PreparedStatement> byText = kept.computeIfAbsent(c, k -> new HashMap<>());
+    PreparedStatement p = byText.get(sql);
+    if (p == null || p.isClosed()) {
+      p = c.prepareStatement(sql);
+      byText.put(sql, p);
+    } else {
+      p.clearBatch();
+      p.clearParameters();
     }
-  }
-
-  /** The safety level may only change outside a transaction, hence the autocommit round trip. */
-  private void synchronous(String level) {
-    try {
-      writer.commit();
-      writer.setAutoCommit(true);
-      try (java.sql.Statement st = writer.createStatement()) {
-        st.execute("PRAGMA synchronous=" + level);
-      } finally {
-        writer.setAutoCommit(false);
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cannot set synchronous=" + level + ": " + e.getMessage(), e);
-    }
+    return p;
   }
 
   /** Runs {@code work} on a read-only connection (autocommit; sees every committed write). */

@@ -27,6 +27,7 @@ import java.util.Objects;
 final class SqliteDeliveryLedger {
   static final String COMPACT_COLS = "seq, created_at, id, id_key, event_id, endpoint_id, event_type, updated_at, attempt_id, "
       + "at, duration_ms, status, response_body";
+  private static final String INSERT_COMPACT = "INSERT INTO delivered(" + COMPACT_COLS + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)";
   /**
    * Compact rows whose webhook-id is looked up by scanning rather than through {@code delivered_ids}
    * are merged into it once there are this many (or after {@link #MERGE_AFTER_NANOS}): that bounds the
@@ -133,35 +134,33 @@ final class SqliteDeliveryLedger {
    */
   private int write(Connection c, List<DeliveryUpdate> updates) throws SQLException {
     int compactRows = 0;
-    try (PreparedStatement compact = c.prepareStatement("INSERT INTO delivered(" + COMPACT_COLS
-            + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
-         PreparedStatement delivery = c.prepareStatement(SqliteDeliveryStore.UPSERT);
-         PreparedStatement filtered = c.prepareStatement(SqliteDeliveryStore.INSERT_IF_ABSENT);
-         PreparedStatement attempt = c.prepareStatement(SqliteAttemptStore.INSERT)) {
-      PreparedStatement open = null;
-      for (DeliveryUpdate u : updates) {
-        Delivery d = u.delivery();
-        Attempt a = u.attempt();
-        if (d != null && a != null && compactable(d, a)) {
-          open = switchTo(open, compact);
-          bindCompact(compact, nextSeq++, d, a);
-          compactRows++;
-          continue;
-        }
-        if (d != null && d.status() == DeliveryStatus.FILTERED) {
-          open = switchTo(open, filtered);
-          SqliteDeliveryStore.bindIfAbsent(filtered, d);
-        } else if (d != null) {
-          open = switchTo(open, delivery);
-          SqliteDeliveryStore.bind(delivery, d);
-        }
-        if (a != null) {
-          open = switchTo(open, attempt);
-          SqliteAttemptStore.bind(attempt, a);
-        }
+    PreparedStatement compact = db.prepared(c, INSERT_COMPACT);
+    PreparedStatement delivery = db.prepared(c, SqliteDeliveryStore.UPSERT);
+    PreparedStatement filtered = db.prepared(c, SqliteDeliveryStore.INSERT_IF_ABSENT);
+    PreparedStatement attempt = db.prepared(c, SqliteAttemptStore.INSERT);
+    PreparedStatement open = null;
+    for (DeliveryUpdate u : updates) {
+      Delivery d = u.delivery();
+      Attempt a = u.attempt();
+      if (d != null && a != null && compactable(d, a)) {
+        open = switchTo(open, compact);
+        bindCompact(compact, nextSeq++, d, a);
+        compactRows++;
+        continue;
       }
-      if (open != null) open.executeBatch();
+      if (d != null && d.status() == DeliveryStatus.FILTERED) {
+        open = switchTo(open, filtered);
+        SqliteDeliveryStore.bindIfAbsent(filtered, d);
+      } else if (d != null) {
+        open = switchTo(open, delivery);
+        SqliteDeliveryStore.bind(delivery, d);
+      }
+      if (a != null) {
+        open = switchTo(open, attempt);
+        SqliteAttemptStore.bind(attempt, a);
+      }
     }
+    if (open != null) open.executeBatch();
     return compactRows;
   }
 

@@ -18,6 +18,16 @@ import java.util.Optional;
  * the disk (see {@link SqliteDatabase#writeRelaxed}); times are epoch nanoseconds.
  */
 final class SqliteEventIndexStore implements EventIndexStore {
+  private static final String INSERT_EVENT = "INSERT OR REPLACE INTO event_index"
+      + "(partition, position, id, received_at, idem_key, body_hash) VALUES (?,?,?,?,?,?)";
+  private static final String UPSERT_KEY = "INSERT INTO idempotency_keys"
+      + "(key, event_id, partition, position, received_at, body_hash) VALUES (?,?,?,?,?,?) "
+      + "ON CONFLICT(key) DO UPDATE SET event_id = excluded.event_id, partition = excluded.partition, "
+      + "position = excluded.position, received_at = excluded.received_at, body_hash = excluded.body_hash "
+      + "WHERE excluded.received_at >= idempotency_keys.received_at";
+  private static final String INSERT_SPAN = "INSERT OR REPLACE INTO event_spans"
+      + "(partition, first, last, min_ms, max_ms) VALUES (?,?,?,?,?)";
+
   private final SqliteDatabase db;
 
   SqliteEventIndexStore(SqliteDatabase db) {
@@ -29,14 +39,9 @@ final class SqliteEventIndexStore implements EventIndexStore {
     if (events.isEmpty() && spans.isEmpty()) return;
     // relaxed: the index is rebuilt from the log after a power cut (EventIndexer.rewindToStore)
     db.writeRelaxed(c -> {
-      try (PreparedStatement ev = c.prepareStatement("INSERT OR REPLACE INTO event_index"
-          + "(partition, position, id, received_at, idem_key, body_hash) VALUES (?,?,?,?,?,?)");
-           PreparedStatement key = c.prepareStatement("INSERT INTO idempotency_keys"
-          + "(key, event_id, partition, position, received_at, body_hash) VALUES (?,?,?,?,?,?) "
-          + "ON CONFLICT(key) DO UPDATE SET event_id = excluded.event_id, partition = excluded.partition, "
-          + "position = excluded.position, received_at = excluded.received_at, body_hash = excluded.body_hash "
-          + "WHERE excluded.received_at >= idempotency_keys.received_at")) {
-        boolean anyKey = false;
+      if (!events.isEmpty()) {
+        PreparedStatement ev = db.prepared(c, INSERT_EVENT);
+        PreparedStatement key = null;
         for (IndexedEvent e : events) {
           long at = nanos(e.receivedAt());
           ev.setInt(1, e.partition());
@@ -47,7 +52,7 @@ final class SqliteEventIndexStore implements EventIndexStore {
           setNullable(ev, 6, e.bodyHash());
           ev.addBatch();
           if (e.idempotencyKey() != null) {
-            anyKey = true;
+            if (key == null) key = db.prepared(c, UPSERT_KEY);
             key.setString(1, e.idempotencyKey());
             key.setString(2, e.id());
             key.setInt(3, e.partition());
@@ -57,22 +62,20 @@ final class SqliteEventIndexStore implements EventIndexStore {
             key.addBatch();
           }
         }
-        if (!events.isEmpty()) ev.executeBatch();
-        if (anyKey) key.executeBatch();
+        ev.executeBatch();
+        if (key != null) key.executeBatch();
       }
       if (!spans.isEmpty()) {
-        try (PreparedStatement sp = c.prepareStatement("INSERT OR REPLACE INTO event_spans"
-            + "(partition, first, last, min_ms, max_ms) VALUES (?,?,?,?,?)")) {
-          for (EventSpan s : spans) {
-            sp.setInt(1, s.partition());
-            sp.setLong(2, s.first());
-            sp.setLong(3, s.last());
-            sp.setLong(4, s.minMillis());
-            sp.setLong(5, s.maxMillis());
-            sp.addBatch();
-          }
-          sp.executeBatch();
+        PreparedStatement sp = db.prepared(c, INSERT_SPAN);
+        for (EventSpan s : spans) {
+          sp.setInt(1, s.partition());
+          sp.setLong(2, s.first());
+          sp.setLong(3, s.last());
+          sp.setLong(4, s.minMillis());
+          sp.setLong(5, s.maxMillis());
+          sp.addBatch();
         }
+        sp.executeBatch();
       }
       return null;
     });
