@@ -32,6 +32,8 @@ final class SqliteDatabase implements AutoCloseable {
   private final Connection relaxedWriter;
   /** Statements kept per write connection ({@link #prepared}); only touched under {@link #writeLock}. */
   private final Map<Connection, Map<String, PreparedStatement>> kept = new IdentityHashMap<>();
+  /** The write connection whose transaction runs now (read and written under {@link #writeLock}). */
+  private Connection inTransaction;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final BlockingQueue<Connection> readers;
   private final List<Connection> all = new ArrayList<>();
@@ -93,6 +95,8 @@ final class SqliteDatabase implements AutoCloseable {
    * transaction; the next {@link #write} forces these frames along with its own (one WAL file).
    * A connection of its own rather than switching the pragma on the other one: the switch cost
    * two more commits and a statement per transaction, about as much as the event indexer's work.
+   * So a relaxed write cannot run inside a {@link #write}'s work, nor the other way round
+   * ({@link IllegalStateException}: SQLite would make the inner one wait for the outer's lock).
    */
   <T> T writeRelaxed(SqlWork<T> work) {
     return transaction(relaxedWriter, work);
@@ -100,8 +104,15 @@ final class SqliteDatabase implements AutoCloseable {
 
   private <T> T transaction(Connection c, SqlWork<T> work) {
     writeLock.lock();
+    Connection outer = inTransaction;
     try {
       checkOpen();
+      if (outer != null && outer != c) {
+        // this thread's transaction on the other write connection holds SQLite's write lock: this
+        // one would wait busy_timeout (5 s) for it and then fail; fail at once instead
+        throw new IllegalStateException("a write and a relaxed write cannot nest");
+      }
+      inTransaction = c;
       try {
         T result = work.run(c);
         c.commit();
@@ -116,6 +127,7 @@ final class SqliteDatabase implements AutoCloseable {
         throw new StoreException("SQLite write failed: " + e.getMessage(), e);
       }
     } finally {
+      inTransaction = outer;
       writeLock.unlock();
     }
   }
@@ -129,7 +141,9 @@ final class SqliteDatabase implements AutoCloseable {
    * failed) transaction left in it.
    */
   PreparedStatement prepared(Connection c, String sql) throws SQLException {
-    if (!writeLock.isHeldByCurrentThread()) throw new IllegalStateException("kept statements are for write work only");
+    if (!writeLock.isHeldByCurrentThread() || c != inTransaction) {
+      throw new IllegalStateException("kept statements are for the connection of the write work running now");
+    }
     Map<String, PreparedStatement> byText = kept.computeIfAbsent(c, k -> new HashMap<>());
     PreparedStatement p = byText.get(sql);
     if (p == null || p.isClosed()) {

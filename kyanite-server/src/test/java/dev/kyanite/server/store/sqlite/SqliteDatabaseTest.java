@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The connection strategy: two write connections (full and relaxed durability) and kept statements. */
 class SqliteDatabaseTest {
   private static final String INSERT = "INSERT INTO t(x) VALUES (?)";
+  private static final String INSERT_XY = "INSERT INTO t(x, y) VALUES (?, ?)";
 
   @TempDir
   Path dir;
@@ -29,7 +30,7 @@ class SqliteDatabaseTest {
     db = SqliteDatabase.open(dir.resolve("t.db"), 2);
     db.write(c -> {
       try (Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE t(x INTEGER PRIMARY KEY)");
+        s.execute("CREATE TABLE t(x INTEGER PRIMARY KEY, y TEXT)");
       }
       return null;
     });
@@ -74,6 +75,49 @@ class SqliteDatabaseTest {
       p.executeBatch();
       return null;
     });
+    assertThat(db.<List<Integer>>read(c -> xs(c))).containsExactly(2);
+  }
+
+  @Test
+  void aKeptStatementComesBackWithoutTheParametersOfAFailedTransaction() {
+    assertThatThrownBy(() -> db.<Void>write(c -> {
+      PreparedStatement p = db.prepared(c, INSERT_XY);
+      p.setInt(1, 1);
+      p.setString(2, "stale");
+      throw new IllegalStateException("boom");
+    })).isInstanceOf(StoreException.class);
+    db.<Void>write(c -> {
+      PreparedStatement p = db.prepared(c, INSERT_XY);
+      p.setInt(1, 2); // y left unbound: NULL, not the failed transaction's value
+      p.executeUpdate();
+      return null;
+    });
+    assertThat(db.<String>read(c -> {
+      try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT coalesce(y, 'null') FROM t WHERE x = 2")) {
+        r.next();
+        return r.getString(1);
+      }
+    })).isEqualTo("null");
+  }
+
+  @Test
+  void keptStatementsAreOnlyForTheConnectionOfTheRunningWork() {
+    assertThatThrownBy(() -> db.<PreparedStatement>write(c -> db.read(r -> db.prepared(r, INSERT))))
+        .hasRootCauseInstanceOf(IllegalStateException.class);
+    java.sql.Connection full = db.<java.sql.Connection>write(c -> c);
+    assertThatThrownBy(() -> db.<PreparedStatement>writeRelaxed(r -> db.prepared(full, INSERT)))
+        .hasRootCauseInstanceOf(IllegalStateException.class);
+    assertThat(db.<PreparedStatement>writeRelaxed(r -> db.prepared(r, INSERT))).isNotNull();
+  }
+
+  @Test
+  void aWriteAndARelaxedWriteCannotNestButTheSameKindCan() {
+    long start = System.nanoTime();
+    assertThatThrownBy(() -> db.<Void>write(c -> db.writeRelaxed(r -> insert(r, 1))))
+        .hasMessageContaining("cannot nest");
+    assertThat(System.nanoTime() - start).isLessThan(2_000_000_000L); // not busy_timeout (5 s)
+    assertThat(db.<List<Integer>>read(c -> xs(c))).isEmpty();
+    db.<Void>writeRelaxed(c -> db.writeRelaxed(r -> insert(r, 2)));
     assertThat(db.<List<Integer>>read(c -> xs(c))).containsExactly(2);
   }
 
