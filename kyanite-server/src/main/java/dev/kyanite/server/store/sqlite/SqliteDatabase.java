@@ -146,7 +146,7 @@ final class SqliteDatabase implements AutoCloseable {
     }
     Map<String, PreparedStatement> byText = kept.computeIfAbsent(c, k -> new HashMap<>());
     PreparedStatement p = byText.get(sql);
-    if (p == null || p.isClosed()) {
+    if (p == null) {
       p = c.prepareStatement(sql);
       byText.put(sql, p);
     } else {
