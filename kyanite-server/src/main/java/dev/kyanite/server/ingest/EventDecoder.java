@@ -27,7 +27,7 @@ final class EventDecoder {
   }
 
   /** Request-scoped facts every event of the request shares. */
-  record Context(String keyName, String idempotencyKey, String traceparent, Instant now, int batchPartition) {}
+  record Context(String keyName, String idempotencyKey, String traceparent, Instant now, int keylessPartition) {}
 
   /** One event that is the whole body (native or CloudEvents structured). */
   Item single(byte[] b, int off, int len, Format format, Context ctx) {
@@ -41,7 +41,7 @@ final class EventDecoder {
       if (r.rejection() != null) return Item.rejected(0, r.rejection());
       EventInput in = r.input();
       if (ctx.idempotencyKey() != null || in.dedupeId() != null) in = in.withHash(IngestJson.sha256(b, off, off + len));
-      return ingestor.prepare(0, in, ctx.keyName(), ctx.idempotencyKey(), ctx.traceparent(), ctx.now());
+      return ingestor.prepare(0, in, ctx.keyName(), ctx.idempotencyKey(), ctx.traceparent(), ctx.now(), ctx.keylessPartition());
     } catch (IOException e) {
       return Item.rejected(0, Rejection.malformed(message(e)));
     }
@@ -50,7 +50,7 @@ final class EventDecoder {
   /** A binary-mode CloudEvent (already decoded from headers and body). */
   Item prepared(int index, NativeEnvelope.Result r, Context ctx) {
     if (r.rejection() != null) return Item.rejected(index, r.rejection());
-    return ingestor.prepare(index, r.input(), ctx.keyName(), ctx.idempotencyKey(), ctx.traceparent(), ctx.now());
+    return ingestor.prepare(index, r.input(), ctx.keyName(), ctx.idempotencyKey(), ctx.traceparent(), ctx.now(), ctx.keylessPartition());
   }
 
   /** A JSON batch: {@code {"events":[…]}} or {@code […]}. */
@@ -117,9 +117,7 @@ final class EventDecoder {
     if (header != null || in.dedupeId() != null) {
       in = in.withHash(IngestJson.sha256(b, off + (int) start, off + (int) end));
     }
-    Item item = ingestor.prepare(index, in, ctx.keyName(), header, ctx.traceparent(), ctx.now());
-    if (in.key() == null && item.rejection == null) item.partition = ctx.batchPartition();
-    return item;
+    return ingestor.prepare(index, in, ctx.keyName(), header, ctx.traceparent(), ctx.now(), ctx.keylessPartition());
   }
 
   /** One NDJSON line (a native event). */

@@ -215,7 +215,7 @@ final class EventsHandler {
     }
     String tp = req.getHeader("traceparent");
     if (tp != null && (tp.length() > 128 || NativeEnvelope.hasControl(tp))) tp = null;
-    return new EventDecoder.Context(keyName.apply(rc), key, tp, ingestor.clock().instant(), ingestor.batchPartition());
+    return new EventDecoder.Context(keyName.apply(rc), key, tp, ingestor.clock().instant(), ingestor.keylessPartition());
   }
 
   static boolean validKey(String k) {

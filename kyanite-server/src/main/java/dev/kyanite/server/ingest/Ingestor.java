@@ -80,8 +80,11 @@ final class Ingestor {
    * @param keyName the API key's name: the source of native events and the scope of their keys
    * @param headerKey the request's {@code Idempotency-Key} (suffixed per index in a batch), or null
    * @param traceparent the request's W3C {@code traceparent}, or null
+   * @param keylessPartition the partition of the request's events without a {@code key} ({@link
+   *     #keylessPartition()}, taken once per request: a batch is one append to one partition)
    */
-  Item prepare(int index, EventInput in, String keyName, String headerKey, String traceparent, Instant now) {
+  Item prepare(int index, EventInput in, String keyName, String headerKey, String traceparent, Instant now,
+      int keylessPartition) {
     Item item = new Item(index);
     SchemaCatalog.Check check = schemas.check(in.type(), in::dataTree, "/data");
     if (check == null && settings.rejectUnknownTypes()) {
@@ -117,12 +120,17 @@ final class Ingestor {
         in.raw() != null ? NullNode.getInstance() : in.data(), ext, item.idemKey, item.hash);
     item.record = in.raw() != null ? EventCodec.encode(event, in.raw().bytes(), in.raw().off(), in.raw().len())
         : EventCodec.encode(event);
-    item.partition = partitioner.forKey(in.key());
+    // not partitioner.forKey(null): that advances the sticky round robin once per event, and a
+    // batch of 100 then moved it 100 appends on, spreading concurrent batches over every partition
+    item.partition = in.key() == null ? keylessPartition : partitioner.forKey(in.key());
     return item;
   }
 
-  /** Partition for a batch's events that have no key: all in one, so the batch is one append. */
-  int batchPartition() {
+  /**
+   * The partition for one request's events that have no key (all in one, so a batch is one append);
+   * advances the sticky round robin by one append.
+   */
+  int keylessPartition() {
     return partitioner.roundRobin();
   }
 

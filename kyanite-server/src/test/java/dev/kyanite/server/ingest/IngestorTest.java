@@ -35,7 +35,7 @@ class IngestorTest {
   }
 
   private Item prepare(Ingestor in, String id, String hash) {
-    return in.prepare(0, input(id, hash), "k", null, null, in.clock().instant());
+    return in.prepare(0, input(id, hash), "k", null, null, in.clock().instant(), 0);
   }
 
   @Test
@@ -112,7 +112,7 @@ class IngestorTest {
     List<Item> items = new ArrayList<>();
     for (int i = 0; i < 10; i++) {
       Item it = in.prepare(i, new EventInput("a.b", null, null, null, null, "key-" + (i % 3), IntNode.valueOf(i), null, null, null),
-          "k", null, null, in.clock().instant());
+          "k", null, null, in.clock().instant(), 0);
       items.add(it);
     }
     CompletableFuture<Void> f = in.submit(items, false);
@@ -121,6 +121,29 @@ class IngestorTest {
     log.releaseAll();
     f.join();
     assertThat(items).allMatch(Item::accepted);
+  }
+
+  /**
+   * Keyless events follow their request's partition, and taking it advances the sticky round robin
+   * by one: {@link Partitioner#STICKY} batches in a row share a partition, however many events each
+   * holds, so concurrent batches meet in one group commit instead of one per partition.
+   */
+  @Test
+  void keylessEventsOfARequestShareItsPartitionAndARunIsStickyBatchesLong() {
+    Ingestor in = ingestor(IngestSettings.defaults());
+    int first = -1;
+    for (int request = 0; request < Partitioner.STICKY; request++) {
+      int p = in.keylessPartition();
+      if (request == 0) first = p;
+      assertThat(p).as("request %d", request).isEqualTo(first);
+      for (int i = 0; i < 100; i++) {
+        String key = i == 7 ? "key-7" : null;
+        Item it = in.prepare(i, new EventInput("a.b", null, null, null, null, key, IntNode.valueOf(i), null, null, null),
+            "k", null, null, in.clock().instant(), p);
+        assertThat(it.partition).isEqualTo(key == null ? p : Partitioner.forKey(key, 2));
+      }
+    }
+    assertThat(in.keylessPartition()).isNotEqualTo(first);
   }
 
   /** Appends go to a real memory log, but their futures complete only on {@link #releaseAll}. */
