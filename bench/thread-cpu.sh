@@ -42,9 +42,10 @@ done
 # per thread name (numbers cut off): utime stime, in clock ticks
 snap() {
   for t in /proc/$PID/task/*; do
-    n=$(tr ' ' _ <"$t/comm" | sed 's/[-#0-9_]*$//')
-    s=$(sed 's/.*) //' "$t/stat" | cut -d' ' -f12,13)
-    echo "$n $s"
+    # a thread may end between the listing and the reads (the JVM's short-lived helpers): skip it
+    n=$(tr ' ' _ 2>/dev/null <"$t/comm" | sed 's/[-#0-9_]*$//') || continue
+    s=$(sed 's/.*) //' "$t/stat" 2>/dev/null | cut -d' ' -f12,13) || continue
+    if [ -n "$n" ] && [ -n "$s" ]; then echo "$n $s"; fi
   done | awk '{u[$1]+=$2; s[$1]+=$3} END {for (k in u) print k, u[k], s[k]}' | sort
 }
 taskset -c 1 java -XX:+UseParallelGC -jar "$JAR" bench --url "http://127.0.0.1:$PORT" "${ARGS[@]}" -d "${WARM}s" >/dev/null 2>&1

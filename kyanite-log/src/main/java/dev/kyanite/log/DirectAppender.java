@@ -14,8 +14,9 @@ import java.nio.file.StandardOpenOption;
  * a page-cache copy, and the group commit's {@code fdatasync} then only flushes the device cache.
  * Measured on the project's VM (2026-11-28, 30 KB writes + fdatasync into a pre-zeroed file): 80
  * instead of 197 µs of CPU per write, and more writes a second, because buffered writes allocate,
- * copy and write back page-cache pages on every append (see docs/performance.md). The pre-zeroing
- * and runs over {@link #MAX_WRITE} stay in the page cache (see there).
+ * copy and write back page-cache pages on every append (see docs/performance.md). The writer's own
+ * pre-zeroing (of segments that were not prepared by the {@link SegmentPreparer}) and lone appends
+ * over {@link #MAX_WRITE} stay in the page cache.
  *
  * <p>{@code O_DIRECT} reads and writes whole aligned blocks only. An append therefore rewrites the
  * file from the start of the block holding the first new byte: the bytes of that block already in
@@ -29,13 +30,16 @@ import java.nio.file.StandardOpenOption;
  */
 final class DirectAppender {
   /**
-   * Largest run written directly. A direct write waits for the device before the writer can encode
-   * the next run, while page-cache writes of a large gather are flushed by one fdatasync in
-   * parallel: with 2 MB gathers (64 appenders of 100-record batches, written in 1 MiB runs) all
-   * direct gave 0.96-1.00 M records/s, this limit 1.32-1.34 M (LogBench, 2026-11-28). A busy
-   * server's gathers are smaller than this, where direct wins (see the class comment).
+   * Largest run written directly: the writer's encode buffer, so every run of a gather is, and
+   * only a lone append larger than that (up to {@code maxBatchBytes}) goes through the page cache,
+   * which also bounds the staging buffer. It was 256 KiB while the writer pre-zeroed every segment
+   * through the page cache; with the next segment prepared in the background ({@link
+   * SegmentPreparer}) a busy server's gathers (16 connections of 100-event batches on one partition,
+   * ~0.4 MB) went through the page cache at 1.13-1.28 µs of writer CPU per event, and directly at
+   * 0.51 (docs/performance.md, 2026-11-28). The log alone (LogBench batched, 64 appenders) showed
+   * no difference beyond its noise: 942k / 729k records/s against 889k / 728k.
    */
-  static final int MAX_WRITE = 256 * 1024;
+  static final int MAX_WRITE = PartitionWriter.BUFFER_BYTES;
   /** Source of the padding after the last frame (less than one block). */
   private static final byte[] PADDING = new byte[1 << 16];
 

@@ -119,11 +119,13 @@ public final class FileEventLog implements EventLog {
     final java.util.concurrent.atomic.LongAdder fsyncs = new java.util.concurrent.atomic.LongAdder();
     /** The file system refused an append (no space) and no write has succeeded since. */
     private volatile boolean diskFull;
+    final SegmentPreparer preparer;
 
     Shared(FileLogOptions options, Path dir, Segment.ChannelOpener opener) {
       this.options = options;
       this.dir = dir;
       this.opener = opener;
+      this.preparer = new SegmentPreparer(this);
     }
 
     boolean overBudget(long more) {
@@ -351,6 +353,11 @@ public final class FileEventLog implements EventLog {
     release();
   }
 
+  /** Whether partition {@code p}'s next segment file is prepared and ready for its roll. For tests. */
+  boolean nextSegmentReady(int p) {
+    return partition(p).nextSegmentReady();
+  }
+
   /** Stops without the clean-shutdown steps, as a crash after the last ack would. For tests. */
   synchronized void halt() {
     if (closed) return;
@@ -361,6 +368,7 @@ public final class FileEventLog implements EventLog {
   }
 
   private void release() {
+    if (shared != null) shared.preparer.close(); // after the partitions: each discarded its own file
     try {
       if (lock != null && lock.isValid()) lock.release();
       lockChannel.close();

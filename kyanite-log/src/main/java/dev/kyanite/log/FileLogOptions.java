@@ -23,7 +23,8 @@ import java.util.function.LongConsumer;
  * @param tailCacheBytes per partition, bytes of recently appended records kept in memory (off the
  *     Java heap: a direct buffer of this size per partition, allocated at the first append; each
  *     record takes its payload plus 12 bytes; capped at 1 GiB) so tailing readers never touch the
- *     files (0: no cache)
+ *     files (0: no cache; default 8 MiB: keyless load goes to one partition at a time, and readers
+ *     that fall behind the cache read O_DIRECT-written records back from the device)
  * @param retentionCheckInterval how often retention runs in the background ({@link Duration#ZERO}:
  *     only when {@code enforceRetention()} is called)
  * @param commitLinger under {@link FsyncPolicy#ALWAYS}, the longest a writer waits for appenders
@@ -44,6 +45,10 @@ import java.util.function.LongConsumer;
  *     O_DIRECT} where the file system allows it (see {@link DirectAppender}): no page-cache copy per
  *     append, less than half the writer's CPU per group commit; reads still use the page cache
  *     (default true; ignored under the other policies, whose writes are not forced one by one)
+ * @param prepareSegments unless {@code preallocateBytes} is 0 or fsync is {@link FsyncPolicy#NEVER},
+ *     a partition whose active segment is half full has its next segment file written in the
+ *     background ({@code segmentBytes} of forced zeros, see {@link SegmentPreparer}), so that the
+ *     writer pre-zeroes nothing after the roll; the file counts as bytes on disk (default true)
  */
 public record FileLogOptions(
     int partitions,
@@ -60,7 +65,8 @@ public record FileLogOptions(
     Duration commitLinger,
     long preallocateBytes,
     LongConsumer fsyncObserver,
-    boolean directIo) {
+    boolean directIo,
+    boolean prepareSegments) {
 
   public FileLogOptions {
     if (partitions < 1) throw new IllegalArgumentException("partitions must be >= 1");
@@ -112,6 +118,7 @@ public record FileLogOptions(
     b.preallocateBytes = preallocateBytes;
     b.fsyncObserver = fsyncObserver;
     b.directIo = directIo;
+    b.prepareSegments = prepareSegments;
     return b;
   }
 
@@ -126,12 +133,13 @@ public record FileLogOptions(
     private long maxBytes = Long.MAX_VALUE;
     private Clock clock = Clock.systemUTC();
     private int maxBatchBytes = 8 << 20;
-    private long tailCacheBytes = 2L << 20;
+    private long tailCacheBytes = 8L << 20;
     private Duration retentionCheckInterval = Duration.ofMinutes(1);
     private Duration commitLinger = Duration.ofNanos(200_000);
     private long preallocateBytes = 4L << 20;
     private LongConsumer fsyncObserver = nanos -> {};
     private boolean directIo = true;
+    private boolean prepareSegments = true;
 
     private Builder() {}
 
@@ -150,11 +158,12 @@ public record FileLogOptions(
     public Builder preallocateBytes(long v) { preallocateBytes = v; return this; }
     public Builder fsyncObserver(LongConsumer v) { fsyncObserver = v; return this; }
     public Builder directIo(boolean v) { directIo = v; return this; }
+    public Builder prepareSegments(boolean v) { prepareSegments = v; return this; }
 
     public FileLogOptions build() {
       return new FileLogOptions(partitions, fsync, fsyncInterval, segmentBytes, segmentAge, retentionAge,
           maxBytes, clock, maxBatchBytes, tailCacheBytes, retentionCheckInterval, commitLinger, preallocateBytes,
-          fsyncObserver, directIo);
+          fsyncObserver, directIo, prepareSegments);
     }
   }
 }

@@ -231,6 +231,11 @@ final class Partition {
 
   // ---- shutdown ----
 
+  /** Whether the writer holds a prepared next segment, ready for its roll (for tests). */
+  boolean nextSegmentReady() {
+    return writer.nextSegmentReady();
+  }
+
   /** Stops the writer after it has written everything queued, then seals the tail cleanly. */
   void close() {
     stopWriter();

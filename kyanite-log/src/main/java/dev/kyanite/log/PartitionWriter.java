@@ -28,6 +28,8 @@ final class PartitionWriter {
   private static final Pending STOP = new Pending(List.of(), 0, null);
   /** Bytes of the active segment after which the recovery point moves forward without a roll. */
   static final long CHECKPOINT_BYTES = 16L << 20;
+  /** The encode buffer: the largest run written at once (a lone larger append gets its own buffer). */
+  static final int BUFFER_BYTES = 1 << 20;
 
   record Pending(List<byte[]> records, int frameSize, CompletableFuture<AppendResult> future) {}
 
@@ -37,7 +39,7 @@ final class PartitionWriter {
   private final Partition partition;
   private final FileEventLog.Shared shared;
   private final AppendQueue<Pending> queue = new AppendQueue<>();
-  private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
+  private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
   private ByteBuffer zeros;
   private List<Written> unpublished = new ArrayList<>();
   /** The other of two lists swapped at each publication (no copy per gather). */
@@ -53,6 +55,11 @@ final class PartitionWriter {
   /** After a failed pre-zeroing: the segment and the written size at which to try again. */
   private Segment zeroFailedIn;
   private long zeroRetryAt;
+  /**
+   * The next segment's file, being written, ready or failed (see {@link SegmentPreparer}); null if
+   * none. Written by the writer thread only; volatile for {@link #nextSegmentReady}.
+   */
+  private volatile SegmentPreparer.Preparation next;
 
   PartitionWriter(Partition partition, FileEventLog.Shared shared, long nextPosition, long checkpointBytes) {
     this.partition = partition;
@@ -88,6 +95,10 @@ final class PartitionWriter {
     }
     failQueued();
     acks.stop();
+    if (next != null) { // the writer thread has ended: its field is ours now
+      next.discard();
+      next = null;
+    }
   }
 
   private void writeLoop() {
@@ -121,7 +132,10 @@ final class PartitionWriter {
         dirty |= !gather.isEmpty();
         gather.clear();
         if (checkpoint()) dirty = false;
-        if (!stop) zeroAhead();
+        if (!stop) {
+          zeroAhead();
+          prepareNext();
+        }
       }
       if (dirty && shared.options.fsync() == FsyncPolicy.INTERVAL && System.nanoTime() - lastForce >= intervalNanos) {
         forceQuietly();
@@ -194,6 +208,48 @@ final class PartitionWriter {
     } finally {
       shared.addBytes(a.fileBytes() - before);
     }
+  }
+
+  /**
+   * Once the active segment is half full, has the next segment's file written in the background
+   * ({@link FileLogOptions#prepareSegments()}): only busy partitions get one, and it has the
+   * second half of the segment's life to be ready. Same conditions as {@link #zeroAhead}, whose
+   * work it saves: nothing under {@link FsyncPolicy#NEVER}, nothing near the byte budget.
+   */
+  private void prepareNext() {
+    FileLogOptions o = shared.options;
+    if (next != null || !o.prepareSegments() || o.preallocateBytes() == 0 || o.fsync() == FsyncPolicy.NEVER
+        || partition.failure() != null) {
+      return;
+    }
+    if (partition.active().written() < o.segmentBytes() / 2 || shared.overBudget(3 * o.segmentBytes())) return;
+    next = shared.preparer.start(partition.dir);
+  }
+
+  /** Whether a prepared next segment is ready for the next roll (for tests). */
+  boolean nextSegmentReady() {
+    SegmentPreparer.Preparation p = next;
+    return p != null && p.ready();
+  }
+
+  /**
+   * The new segment at {@link #nextPosition}: the prepared file if it is ready (a file still being
+   * written stays under way for the next roll; a failed one is forgotten, so the new segment may
+   * try again), otherwise an empty file that {@link #zeroAhead} fills.
+   */
+  private Segment newSegment() throws IOException {
+    if (next != null && next.failed()) next = null; // kept until now so that one segment tries once
+    if (next != null && next.ready()) {
+      SegmentPreparer.Preparation p = next;
+      next = null;
+      try {
+        return Segment.adopt(partition.dir, nextPosition, shared.opener, p.file, p.bytes);
+      } catch (IOException e) {
+        p.discard();
+        LOG.log(System.Logger.Level.DEBUG, "prepared segment of partition {0} not adopted: {1}", partition.id, e.toString());
+      }
+    }
+    return Segment.create(partition.dir, nextPosition, shared.opener);
   }
 
   /**
@@ -426,8 +482,14 @@ final class PartitionWriter {
     old.forceAll();
     shared.fsyncs.increment();
     old.writeIndex();
-    Segment fresh = Segment.create(partition.dir, nextPosition, shared.opener);
-    DurableFiles.forceDirectory(partition.dir);
+    Segment fresh = newSegment();
+    try {
+      DurableFiles.forceDirectory(partition.dir); // its creation, or the prepared file's new name
+    } catch (IOException e) {
+      shared.addBytes(-fresh.fileBytes()); // a prepared file's zeros: the next attempt starts afresh
+      fresh.delete();
+      throw e;
+    }
     partition.addSegment(fresh);
     shared.addBytes(old.diskBytes() - old.fileBytes()); // its index file
     new RecoveryPoint(fresh.base, 0, fresh.base).write(partition.dir);

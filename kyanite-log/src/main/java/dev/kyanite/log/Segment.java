@@ -71,6 +71,27 @@ final class Segment {
     return s;
   }
 
+  /**
+   * A new segment at {@code base} made of a prepared file ({@link SegmentPreparer}) of {@code
+   * bytes} forced zeros, moved to the segment's name (over a leftover of a failed roll, like {@link
+   * #create}); all of it is pre-zeroed tail. The caller forces the directory. On failure nothing is
+   * left at the segment's name.
+   */
+  static Segment adopt(Path dir, long base, ChannelOpener opener, Path prepared, long bytes) throws IOException {
+    Segment s = new Segment(dir, base, opener);
+    Files.move(prepared, s.logPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    try {
+      s.channel = opener.open(s.logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      Files.deleteIfExists(s.logPath);
+      throw e;
+    }
+    s.index = new SegmentIndex();
+    s.fileBytes = bytes;
+    return s;
+  }
+
   /** A segment already on disk; nothing is read until needed. */
   static Segment existing(Path dir, long base, ChannelOpener opener) throws IOException {
     Segment s = new Segment(dir, base, opener);

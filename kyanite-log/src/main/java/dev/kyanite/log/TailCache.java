@@ -10,7 +10,7 @@ import java.util.List;
  * so that consumers reading at the tail (the common case) never touch the files. Not thread-safe:
  * the partition's lock guards it.
  *
- * <p>Why off the heap: kept as {@link LogRecord}s (with their payload arrays) the last 2 MiB per
+ * <p>Why off the heap: kept as {@link LogRecord}s (with their payload arrays) the last megabytes per
  * partition lived long enough to be copied by every young collection and then promoted, only to
  * die in the old generation: at 8,500 events/s that was a 12-38 ms young pause every ~1.4 s. Here
  * each record is copied into one direct {@link ByteBuffer} ring per partition, allocated once (at

@@ -127,7 +127,7 @@ class FileEventLogDirectIoTest {
     AtomicInteger refused = new AtomicInteger();
     Segment.ChannelOpener refusing = (path, options) -> {
       if (Arrays.asList(options).contains(ExtendedOpenOption.DIRECT)) {
-        refused.incrementAndGet();
+        if (path.toString().endsWith(".log")) refused.incrementAndGet(); // not the next segment's zeros
         throw new IOException("Invalid argument");
       }
       return FileChannel.open(path, options);

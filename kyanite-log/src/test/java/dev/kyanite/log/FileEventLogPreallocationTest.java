@@ -29,7 +29,8 @@ class FileEventLogPreallocationTest {
   @TempDir Path dir;
 
   private static FileLogOptions.Builder options() {
-    return FileLogOptions.builder().partitions(1).segmentBytes(1 << 20).preallocateBytes(64 * 1024)
+    // the writer's own pre-zeroing only: SegmentPreparerTest covers the prepared next segment
+    return FileLogOptions.builder().partitions(1).segmentBytes(1 << 20).preallocateBytes(64 * 1024).prepareSegments(false)
         .retentionCheckInterval(Duration.ZERO);
   }
 

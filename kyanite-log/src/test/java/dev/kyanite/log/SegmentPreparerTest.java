@@ -1,0 +1,226 @@
+package dev.kyanite.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kyanite.core.log.LogRecord;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The next segment file written in the background ({@link SegmentPreparer}): a busy partition rolls
+ * onto it, full size and zero from the start; its bytes are counted; a crash before or after the
+ * roll loses no acknowledged record and leaves nothing behind that recovery could take for data; a
+ * failed preparation costs the appends nothing; and it is not written when turned off, under
+ * {@code fsync=never}, or near the byte budget.
+ */
+class SegmentPreparerTest {
+  private static final int SEGMENT = 1 << 20;
+  private static final int PAYLOAD = 100;
+  private static final int BATCH = 50;
+  /** One append of {@link #BATCH} records. */
+  private static final int FRAME = BatchFormat.HEADER + BATCH * (4 + PAYLOAD);
+  /** Records (whole batches) that take a segment past half full. */
+  private static final int PAST_HALF = (SEGMENT / 2 / FRAME + 2) * BATCH;
+
+  @TempDir Path dir;
+
+  private static FileLogOptions.Builder options() {
+    return FileLogOptions.builder().partitions(1).segmentBytes(SEGMENT).preallocateBytes(64 * 1024)
+        .retentionCheckInterval(Duration.ZERO);
+  }
+
+  private static byte[] record(int i) {
+    byte[] b = new byte[PAYLOAD];
+    for (int j = 0; j < b.length; j++) b[j] = (byte) (1 + (i * 31 + j) % 250); // never all zero
+    return b;
+  }
+
+  /** Appends records {@code [from, to)} in batches of {@link #BATCH}. */
+  private static void append(FileEventLog log, int from, int to) throws Exception {
+    for (int i = from; i < to; i += BATCH) {
+      List<byte[]> batch = new ArrayList<>();
+      for (int k = i; k < Math.min(to, i + BATCH); k++) batch.add(record(k));
+      assertThat(log.append(0, batch).get().firstPosition()).isEqualTo(i);
+    }
+  }
+
+  private static void assertExactly(FileEventLog log, int n) {
+    assertThat(log.endPosition(0)).isEqualTo(n);
+    long next = log.startPosition(0);
+    while (next < n) {
+      List<LogRecord> got = log.read(0, next, 500, Duration.ZERO);
+      assertThat(got).isNotEmpty();
+      for (LogRecord r : got) assertThat(r.payload()).isEqualTo(record((int) r.position()));
+      next = got.get(got.size() - 1).position() + 1;
+    }
+  }
+
+  private Path partitionDir() {
+    return dir.resolve("partition-0");
+  }
+
+  private Path prepared() {
+    return partitionDir().resolve(SegmentPreparer.FILE);
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> s = Files.list(partitionDir())) {
+      return s.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+    }
+  }
+
+  private long filesOnDisk() throws IOException {
+    long n = 0;
+    try (Stream<Path> s = Files.list(partitionDir())) {
+      for (Path p : s.toList()) {
+        String name = p.getFileName().toString();
+        if (name.endsWith(".log") || name.endsWith(".index") || name.equals(SegmentPreparer.FILE)) n += Files.size(p);
+      }
+    }
+    return n;
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + 20_000_000_000L;
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+      Thread.sleep(5);
+    }
+  }
+
+  /** Fills the first segment past half, waits for the prepared file and rolls onto it; returns records appended. */
+  private int rollOntoPreparedFile(FileEventLog log) throws Exception {
+    append(log, 0, PAST_HALF);
+    await("next segment prepared", () -> log.nextSegmentReady(0));
+    assertThat(Files.size(prepared())).isEqualTo(SEGMENT);
+    assertThat(log.diskBytes()).as("the prepared zeros count as bytes on disk").isEqualTo(filesOnDisk());
+    int n = PAST_HALF;
+    while (segments().size() < 2) {
+      append(log, n, n + BATCH);
+      n += BATCH;
+    }
+    return n;
+  }
+
+  @Test
+  void aBusyPartitionRollsOntoItsPreparedFileFullSizeFromTheStart() throws Exception {
+    int n;
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      n = rollOntoPreparedFile(log);
+      Path active = segments().get(1);
+      assertThat(Files.size(active)).as("the new segment is the prepared file: no growth, no pre-zeroing")
+          .isEqualTo(SEGMENT);
+      assertThat(Files.exists(prepared())).isFalse();
+      assertThat(Files.size(segments().get(0)) % FRAME).as("the sealed one was trimmed to whole frames").isZero();
+      append(log, n, n + 3 * BATCH);
+      n += 3 * BATCH;
+      assertThat(Files.size(active)).isEqualTo(SEGMENT);
+      assertThat(log.diskBytes()).isEqualTo(filesOnDisk());
+      assertExactly(log, n);
+    }
+    assertThat(Files.exists(prepared())).isFalse();
+    assertThat(Files.size(segments().get(1))).as("a clean close trims the zeros").isLessThan(SEGMENT);
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertThat(log.recoveryReport().repaired()).isFalse();
+      assertExactly(log, n);
+      assertThat(log.diskBytes()).isEqualTo(filesOnDisk());
+    }
+  }
+
+  @Test
+  void aCrashAfterTheRollOntoAPreparedFileKeepsEveryAckedRecordAndTheZeros() throws Exception {
+    int n;
+    FileEventLog log = FileEventLog.open(dir, options().build());
+    n = rollOntoPreparedFile(log);
+    append(log, n, n + BATCH);
+    n += BATCH;
+    log.halt();
+    try (FileEventLog reopened = FileEventLog.open(dir, options().build())) {
+      assertThat(reopened.recoveryReport().repaired()).as("zeros after the last frame are the clean end").isFalse();
+      assertExactly(reopened, n);
+      assertThat(Files.size(segments().get(1))).as("the zeros stay for the next appends").isEqualTo(SEGMENT);
+      append(reopened, n, n + BATCH);
+      n += BATCH;
+    }
+    try (FileEventLog reopened = FileEventLog.open(dir, options().build())) {
+      assertExactly(reopened, n);
+    }
+  }
+
+  @Test
+  void aFileLeftByACrashIsDeletedAtOpenAndNeverTakenForData() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      append(log, 0, 2 * BATCH);
+    }
+    byte[] garbage = new byte[SEGMENT];
+    for (int i = 0; i < garbage.length; i++) garbage[i] = (byte) (i * 7 + 1);
+    Files.write(prepared(), garbage); // a crash while preparing, or before adopting
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertThat(Files.exists(prepared())).isFalse();
+      assertThat(log.diskBytes()).isEqualTo(filesOnDisk());
+      assertExactly(log, 2 * BATCH);
+      append(log, 2 * BATCH, PAST_HALF + 20 * BATCH);
+      assertExactly(log, PAST_HALF + 20 * BATCH);
+    }
+  }
+
+  @Test
+  void aPreparationThatFailsCostsTheAppendsNothingAndTheRollMakesAnOrdinarySegment() throws Exception {
+    AtomicInteger refused = new AtomicInteger();
+    Segment.ChannelOpener noSpaceForPreparing = (path, opts) -> {
+      if (path.getFileName().toString().equals(SegmentPreparer.FILE)) {
+        refused.incrementAndGet();
+        throw new IOException("No space left on device");
+      }
+      return FileChannel.open(path, opts);
+    };
+    int n = PAST_HALF;
+    try (FileEventLog log = FileEventLog.open(dir, options().build(), noSpaceForPreparing)) {
+      append(log, 0, n);
+      await("a preparation tried", () -> refused.get() > 0);
+      while (segments().size() < 2) {
+        append(log, n, n + BATCH);
+        n += BATCH;
+      }
+      assertThat(Files.size(segments().get(1))).as("created and zeroed ahead by the writer").isLessThan(SEGMENT);
+      assertThat(refused.get()).as("tried once in the first segment").isEqualTo(1);
+      int second = n;
+      append(log, n, n + PAST_HALF);
+      n += PAST_HALF;
+      await("tried again in the next segment", () -> refused.get() == 2);
+      assertThat(n - second).isLessThan(SEGMENT / FRAME * BATCH); // still in the second segment
+      assertThat(Files.exists(prepared())).isFalse();
+      assertThat(log.check().ok()).isTrue();
+      assertThat(log.diskBytes()).isEqualTo(filesOnDisk());
+      assertExactly(log, n);
+    }
+  }
+
+  @Test
+  void nothingIsPreparedWhenTurnedOffUnderFsyncNeverOrNearTheBudget() throws Exception {
+    List<FileLogOptions> none = List.of(
+        options().prepareSegments(false).build(),
+        options().fsync(FsyncPolicy.NEVER).build(),
+        options().preallocateBytes(0).build(),
+        options().maxBytes(3L * SEGMENT).build());
+    for (FileLogOptions o : none) {
+      Path d = Files.createTempDirectory(dir, "case");
+      try (FileEventLog log = FileEventLog.open(d, o)) {
+        append(log, 0, PAST_HALF);
+        Thread.sleep(200);
+        assertThat(log.nextSegmentReady(0)).as("%s", o).isFalse();
+        assertThat(d.resolve("partition-0").resolve(SegmentPreparer.FILE)).as("%s", o).doesNotExist();
+      }
+    }
+  }
+}
