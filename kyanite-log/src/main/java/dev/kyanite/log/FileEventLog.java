@@ -132,6 +132,15 @@ public final class FileEventLog implements EventLog {
       return options.maxBytes() != Long.MAX_VALUE && bytes.get() + more > options.maxBytes();
     }
 
+    /**
+     * Whether the budget refuses an append of {@code more} bytes, after first giving back the
+     * prepared segment files not adopted yet ({@link SegmentPreparer#releaseUnadopted}): zeros
+     * written ahead never cost an append.
+     */
+    boolean refusesAppend(long more) {
+      return overBudget(more) && !(preparer.releaseUnadopted() && !overBudget(more));
+    }
+
     void addBytes(long delta) {
       bytes.addAndGet(delta);
     }
@@ -349,6 +358,7 @@ public final class FileEventLog implements EventLog {
     if (closed) return;
     closed = true;
     housekeeper.shutdownNow();
+    shared.preparer.close(); // a next segment being written stops, rather than hold up the close
     for (Partition p : partitions) p.close();
     release();
   }
@@ -363,12 +373,13 @@ public final class FileEventLog implements EventLog {
     if (closed) return;
     closed = true;
     housekeeper.shutdownNow();
+    shared.preparer.close();
     for (Partition p : partitions) p.halt();
     release();
   }
 
   private void release() {
-    if (shared != null) shared.preparer.close(); // after the partitions: each discarded its own file
+    if (shared != null) shared.preparer.close(); // also on a failed open
     try {
       if (lock != null && lock.isValid()) lock.release();
       lockChannel.close();

@@ -128,7 +128,7 @@ final class Partition {
       return CompletableFuture.failedFuture(new LogException(LogException.Reason.TOO_LARGE,
           "batch of " + frame + " bytes exceeds " + shared.options.maxBatchBytes()));
     }
-    if (shared.overBudget(frame - active().spare())) { // the pre-zeroed tail is already counted
+    if (shared.refusesAppend(frame - active().spare())) { // the pre-zeroed tail is already counted
       return CompletableFuture.failedFuture(new LogException(LogException.Reason.FULL, "log byte budget reached"));
     }
     return writer.enqueue(records, frame);

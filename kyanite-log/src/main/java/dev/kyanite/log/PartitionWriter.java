@@ -95,7 +95,7 @@ final class PartitionWriter {
     }
     failQueued();
     acks.stop();
-    if (next != null) { // the writer thread has ended: its field is ours now
+    if (next != null && !thread.isAlive()) { // the writer has ended: its field is ours now
       next.discard();
       next = null;
     }
@@ -214,7 +214,8 @@ final class PartitionWriter {
    * Once the active segment is half full, has the next segment's file written in the background
    * ({@link FileLogOptions#prepareSegments()}): only busy partitions get one, and it has the
    * second half of the segment's life to be ready. Same conditions as {@link #zeroAhead}, whose
-   * work it saves: nothing under {@link FsyncPolicy#NEVER}, nothing near the byte budget.
+   * work it saves: nothing under {@link FsyncPolicy#NEVER}, nothing near the byte budget (while
+   * less than {@code 2 × partitions + 1} segments are left in it).
    */
   private void prepareNext() {
     FileLogOptions o = shared.options;
@@ -222,9 +223,12 @@ final class PartitionWriter {
         || partition.failure() != null) {
       return;
     }
-    if (partition.active().written() < o.segmentBytes() / 2 || shared.overBudget(3 * o.segmentBytes())) return;
+    // room left for every partition to hold a prepared file and a segment of zeros, and then some
+    long room = (2L * o.partitions() + 1) * o.segmentBytes();
+    if (partition.active().written() < o.segmentBytes() / 2 || shared.overBudget(room)) return;
     next = shared.preparer.start(partition.dir);
   }
+
 
   /** Whether a prepared next segment is ready for the next roll (for tests). */
   boolean nextSegmentReady() {
@@ -239,13 +243,13 @@ final class PartitionWriter {
    */
   private Segment newSegment() throws IOException {
     if (next != null && next.failed()) next = null; // kept until now so that one segment tries once
-    if (next != null && next.ready()) {
+    if (next != null && next.claim()) {
       SegmentPreparer.Preparation p = next;
       next = null;
       try {
         return Segment.adopt(partition.dir, nextPosition, shared.opener, p.file, p.bytes);
       } catch (IOException e) {
-        p.discard();
+        p.abandonClaimed();
         LOG.log(System.Logger.Level.DEBUG, "prepared segment of partition {0} not adopted: {1}", partition.id, e.toString());
       }
     }
@@ -348,7 +352,8 @@ final class PartitionWriter {
         Pending q = gather.get(i);
         if (!run.isEmpty() && (q.frameSize > buf.remaining() || needsRoll(seg, segBytes, q, now))) break;
         // only bytes past the pre-zeroed tail grow the file (and count against the budget)
-        if (shared.overBudget(Math.max(0, segBytes + q.frameSize - seg.fileBytes()))) {
+        long grows = Math.max(0, segBytes + q.frameSize - seg.fileBytes());
+        if (shared.refusesAppend(grows)) {
           q.future.completeExceptionally(new LogException(LogException.Reason.FULL, "log byte budget reached"));
           i++;
           continue;
@@ -486,8 +491,12 @@ final class PartitionWriter {
     try {
       DurableFiles.forceDirectory(partition.dir); // its creation, or the prepared file's new name
     } catch (IOException e) {
-      shared.addBytes(-fresh.fileBytes()); // a prepared file's zeros: the next attempt starts afresh
-      fresh.delete();
+      try {
+        fresh.delete(); // a prepared file's zeros too: the next attempt starts afresh
+        shared.addBytes(-fresh.fileBytes());
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed); // the next open measures the files again
+      }
       throw e;
     }
     partition.addSegment(fresh);

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  *   <li>Except when every byte after the last valid frame is zero: that is the writer's pre-zeroed
  *       tail ({@link PartitionWriter}), the clean end of the segment, not damage. The active segment
  *       keeps it (appends go on filling it); an earlier one is trimmed. Neither is reported. Zeros
- *       after non-zero damage are not counted in the reported bytes.
+ *       after non-zero damage are not counted in the reported bytes. Only the first {@link
+ *       #ZERO_SCAN_BYTES} after the valid frames are read; a longer tail (a prepared segment's) is
+ *       trimmed, and only non-zero bytes in what was read are reported.
  * </ol>
  *
  * Without a usable recovery point every segment is re-validated (reported as a full scan).
@@ -34,6 +36,12 @@ import java.util.stream.Stream;
  */
 final class Recovery {
   private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+  /**
+   * How far after the valid frames recovery reads to tell zeros from damage (the recovery point's
+   * bound, {@link PartitionWriter#CHECKPOINT_BYTES}); a longer tail is trimmed unread, so that a
+   * crash in a prepared segment (zeros up to {@code segmentBytes}) costs no more to recover.
+   */
+  static final long ZERO_SCAN_BYTES = PartitionWriter.CHECKPOINT_BYTES;
 
   private Recovery() {}
 
@@ -128,14 +136,18 @@ final class Recovery {
       }
       expected = scan.nextPosition();
       if (scan.validEnd() < size) {
-        long dataEnd = s.nonZeroEnd(scan.validEnd(), size);
+        // damage lies where the last writes went, right after the valid frames: a tail longer than
+        // ZERO_SCAN_BYTES (a prepared segment's, up to segmentBytes) is read only that far
+        long readTo = Math.min(size, scan.validEnd() + ZERO_SCAN_BYTES);
+        long dataEnd = s.nonZeroEnd(scan.validEnd(), readTo);
         if (dataEnd > scan.validEnd()) {
           damaged = truncate(id, s, dataEnd, scan);
           truncatedBytes += dataEnd - scan.validEnd();
-        } else if (last) {
+        } else if (last && readTo == size) {
           s.keepZeroTail(scan.validEnd(), size); // the writer's pre-zeroed tail: the clean end
         } else {
-          s.truncate(scan.validEnd()); // zeros before a later segment: nothing lost, just trimmed
+          // zeros before a later segment, or more than recovery reads: nothing acked, just trimmed
+          s.truncate(scan.validEnd());
         }
       }
     }

@@ -44,6 +44,8 @@ final class SegmentPreparer {
   private final FileEventLog.Shared shared;
   private final ExecutorService thread;
   private volatile boolean closed;
+  /** Files started and not yet adopted or released. */
+  private final java.util.Set<Preparation> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
   /** Aligned zeros for the writes (the preparer's thread only). */
   private ByteBuffer zeros;
 
@@ -62,7 +64,8 @@ final class SegmentPreparer {
     /** Length of the file once ready: {@code segmentBytes}, rounded down to whole 4 KiB blocks. */
     final long bytes;
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
-    private final AtomicBoolean released = new AtomicBoolean();
+    /** Set once, by whichever comes first: the writer adopting the file, or its release. */
+    private final AtomicBoolean settled = new AtomicBoolean();
     private volatile boolean cancelled;
 
     private Preparation(Path file, long bytes) {
@@ -70,20 +73,40 @@ final class SegmentPreparer {
       this.bytes = bytes;
     }
 
-    /** Whether the file is complete and forced, and may be adopted. */
+    /** Whether the file is complete and forced, and neither adopted nor released. */
     boolean ready() {
-      return done.getNow(false);
+      return done.getNow(false) && !settled.get();
     }
 
-    /** Whether the preparer gave up on this file (and removed it): no space, or closing. */
+    /** Whether it is over without an adoption: failed (no space, closing) or released. */
     boolean failed() {
-      return done.isDone() && !done.join();
+      return done.isDone() && !ready() && !adopted;
+    }
+
+    private volatile boolean adopted;
+
+    /**
+     * The writer's claim before it moves a ready file into place: true if the file is now its (its
+     * bytes then count as the segment's), false if it was released meanwhile ({@link
+     * #releaseUnadopted}).
+     */
+    boolean claim() {
+      if (!ready() || !settled.compareAndSet(false, true)) return false;
+      adopted = true;
+      live.remove(this);
+      return true;
+    }
+
+    /** After a claimed file could not be adopted: deletes what is left of it and frees its bytes. */
+    void abandonClaimed() {
+      deleteQuietly();
+      shared.addBytes(-bytes);
     }
 
     /**
      * Stops the writing if it is under way (between two chunks), waits for the thread to let go of
-     * the file, deletes it if it is still there and gives its bytes back to the budget. Also the
-     * clean-up after a failed adoption. Idempotent.
+     * the file, deletes it if it is still there and gives its bytes back to the budget. Idempotent;
+     * not for a claimed file.
      */
     void discard() {
       cancelled = true;
@@ -92,14 +115,37 @@ final class SegmentPreparer {
     }
 
     private void release() {
-      if (!released.compareAndSet(false, true)) return;
+      if (!settled.compareAndSet(false, true)) return;
+      live.remove(this);
+      deleteQuietly();
+      shared.addBytes(-bytes);
+    }
+
+    private void deleteQuietly() {
       try {
         Files.deleteIfExists(file);
       } catch (IOException e) {
         LOG.log(System.Logger.Level.DEBUG, "{0} not deleted ({1}); the next open deletes it", file, e.toString());
       }
-      shared.addBytes(-bytes);
     }
+  }
+
+  /**
+   * Gives the bytes of every file not adopted yet back to the byte budget (a file being written
+   * stops at its next chunk and frees them then), so that zeros written ahead never cost an append
+   * a {@code FULL}: any partition's writer calls it before refusing an append for the budget.
+   * Returns whether any bytes were freed at once.
+   */
+  boolean releaseUnadopted() {
+    boolean freed = false;
+    for (Preparation p : live) {
+      p.cancelled = true;
+      if (p.done.isDone() && !p.settled.get()) {
+        p.release();
+        freed = true;
+      }
+    }
+    return freed;
   }
 
   /**
@@ -111,9 +157,10 @@ final class SegmentPreparer {
     if (bytes < ALIGN || closed) return null;
     Preparation p = new Preparation(partitionDir.resolve(FILE), bytes);
     shared.addBytes(bytes);
+    live.add(p);
     try {
       thread.execute(() -> write(p));
-    } catch (RejectedExecutionException e) {
+    } catch (RejectedExecutionException | OutOfMemoryError e) { // closed, or no thread to be had
       p.done.complete(false);
       p.release();
       return null;
@@ -123,7 +170,7 @@ final class SegmentPreparer {
 
   private void write(Preparation p) {
     try {
-      if (closed) throw new IOException("log closed");
+      if (closed || p.cancelled) throw new IOException("log closed or file discarded");
       // never race appends for the last free space: a file taken now could fail them FULL
       long usable = Files.getFileStore(p.file.getParent()).getUsableSpace();
       if (usable < MIN_FREE_SEGMENTS * p.bytes) throw new IOException("only " + usable + " bytes free");
@@ -138,7 +185,7 @@ final class SegmentPreparer {
         ch.force(true); // the zeros and the file's size: appends will change neither
       }
       p.done.complete(true);
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException | OutOfMemoryError e) { // whatever it is, done must complete
       // a full disk, or closing: the writer pre-zeroes on its own thread as before
       if (!p.cancelled) {
         LOG.log(System.Logger.Level.DEBUG, "next segment {0} not prepared: {1}", p.file, e.toString());
@@ -149,7 +196,13 @@ final class SegmentPreparer {
   }
 
   private void fill(FileChannel ch, Preparation p) throws IOException {
-    if (zeros == null) zeros = ByteBuffer.allocateDirect(CHUNK + ALIGN).alignedSlice(ALIGN).limit(CHUNK).slice();
+    if (zeros == null) {
+      try {
+        zeros = ByteBuffer.allocateDirect(CHUNK + ALIGN).alignedSlice(ALIGN).limit(CHUNK).slice();
+      } catch (OutOfMemoryError e) {
+        throw new IOException("no direct memory for the zeros", e);
+      }
+    }
     for (long at = 0; at < p.bytes; ) {
       if (p.cancelled || closed) throw new IOException("preparation cancelled");
       zeros.clear().limit((int) Math.min(CHUNK, p.bytes - at));
@@ -170,7 +223,11 @@ final class SegmentPreparer {
     }
   }
 
-  /** Refuses new preparations and lets the thread end; call after every partition discarded its own. */
+  /**
+   * Refuses new preparations, makes a file being written stop at its next chunk (so that the
+   * partitions' {@link Preparation#discard} at close does not wait for it) and lets the thread end.
+   * Called before the partitions close, and again after.
+   */
   void close() {
     closed = true;
     thread.shutdown();

@@ -194,15 +194,78 @@ class SegmentPreparerTest {
       }
       assertThat(Files.size(segments().get(1))).as("created and zeroed ahead by the writer").isLessThan(SEGMENT);
       assertThat(refused.get()).as("tried once in the first segment").isEqualTo(1);
-      int second = n;
       append(log, n, n + PAST_HALF);
       n += PAST_HALF;
       await("tried again in the next segment", () -> refused.get() == 2);
-      assertThat(n - second).isLessThan(SEGMENT / FRAME * BATCH); // still in the second segment
+      assertThat(segments()).as("still in the second segment").hasSize(2);
       assertThat(Files.exists(prepared())).isFalse();
       assertThat(log.check().ok()).isTrue();
       assertThat(log.diskBytes()).isEqualTo(filesOnDisk());
       assertExactly(log, n);
+    }
+  }
+
+  @Test
+  void aZeroFilledSegmentAfterTheRecoveryPointIsACleanEndAndTakesTheNextAppends() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      append(log, 0, 2 * BATCH);
+    }
+    // a crash after the roll renamed a prepared file into place, before the recovery point moved
+    Path renamed = partitionDir().resolve(String.format("%020d.log", 2 * BATCH));
+    Files.write(renamed, new byte[SEGMENT]);
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertThat(log.recoveryReport().repaired()).isFalse();
+      assertExactly(log, 2 * BATCH);
+      assertThat(Files.size(renamed)).as("kept as the active segment's zero tail").isEqualTo(SEGMENT);
+      append(log, 2 * BATCH, 4 * BATCH);
+      assertThat(Files.size(renamed)).isEqualTo(SEGMENT);
+    }
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertExactly(log, 4 * BATCH);
+    }
+  }
+
+  @Test
+  void aZeroTailLongerThanRecoveryReadsIsTrimmedUnreadAndNotReported() throws Exception {
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      append(log, 0, 2 * BATCH);
+    }
+    Path renamed = partitionDir().resolve(String.format("%020d.log", 2 * BATCH));
+    Files.write(renamed, new byte[(int) Recovery.ZERO_SCAN_BYTES + 4096]);
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertThat(log.recoveryReport().repaired()).isFalse();
+      assertThat(Files.size(renamed)).isZero();
+      assertExactly(log, 2 * BATCH);
+      append(log, 2 * BATCH, 4 * BATCH);
+      assertExactly(log, 4 * BATCH);
+    }
+  }
+
+  @Test
+  void anAppendTheBudgetWouldRefuseFirstTakesBackAnotherPartitionsPreparedFile() throws Exception {
+    long budget = 6L * SEGMENT; // preparing needs 2 x 2 + 1 segments left: only partition 0's first
+    FileLogOptions o = options().partitions(2).maxBytes(budget).build();
+    Path other = dir.resolve("partition-0").resolve(SegmentPreparer.FILE);
+    try (FileEventLog log = FileEventLog.open(dir, o)) {
+      append(log, 0, PAST_HALF);
+      await("partition 0's next segment prepared", () -> log.nextSegmentReady(0));
+      long before = log.diskBytes();
+      long p1 = 0;
+      while (true) {
+        List<byte[]> batch = new ArrayList<>();
+        for (int k = 0; k < BATCH; k++) batch.add(record(k));
+        try {
+          log.append(1, batch).get();
+          p1 += FRAME;
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(((dev.kyanite.core.log.LogException) e.getCause()).reason())
+              .isEqualTo(dev.kyanite.core.log.LogException.Reason.FULL);
+          break;
+        }
+      }
+      assertThat(other).as("given back for partition 1's appends").doesNotExist();
+      assertThat(p1).as("partition 1 got the prepared file's bytes").isGreaterThan(budget - before);
+      assertThat(log.diskBytes()).isLessThanOrEqualTo(budget);
     }
   }
 
@@ -212,7 +275,7 @@ class SegmentPreparerTest {
         options().prepareSegments(false).build(),
         options().fsync(FsyncPolicy.NEVER).build(),
         options().preallocateBytes(0).build(),
-        options().maxBytes(3L * SEGMENT).build());
+        options().maxBytes(3L * SEGMENT).build()); // 1 partition: 3 segments must be left
     for (FileLogOptions o : none) {
       Path d = Files.createTempDirectory(dir, "case");
       try (FileEventLog log = FileEventLog.open(d, o)) {
