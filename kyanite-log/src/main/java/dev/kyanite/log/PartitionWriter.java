@@ -229,7 +229,6 @@ final class PartitionWriter {
     next = shared.preparer.start(partition.dir);
   }
 
-
   /** Whether a prepared next segment is ready for the next roll (for tests). */
   boolean nextSegmentReady() {
     SegmentPreparer.Preparation p = next;

@@ -7,7 +7,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -45,7 +47,7 @@ final class SegmentPreparer {
   private final ExecutorService thread;
   private volatile boolean closed;
   /** Files started and not yet adopted or released. */
-  private final java.util.Set<Preparation> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Preparation> live = ConcurrentHashMap.newKeySet();
   /** Aligned zeros for the writes (the preparer's thread only). */
   private ByteBuffer zeros;
 
@@ -66,6 +68,8 @@ final class SegmentPreparer {
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
     /** Set once, by whichever comes first: the writer adopting the file, or its release. */
     private final AtomicBoolean settled = new AtomicBoolean();
+    /** Whether the writer won {@link #settled} with {@link #claim}. */
+    private volatile boolean adopted;
     private volatile boolean cancelled;
 
     private Preparation(Path file, long bytes) {
@@ -82,8 +86,6 @@ final class SegmentPreparer {
     boolean failed() {
       return done.isDone() && !ready() && !adopted;
     }
-
-    private volatile boolean adopted;
 
     /**
      * The writer's claim before it moves a ready file into place: true if the file is now its (its
