@@ -2,11 +2,14 @@ package dev.kyanite.log;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.nio.file.ExtendedOpenOption;
 import dev.kyanite.core.log.LogRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -266,6 +269,34 @@ class SegmentPreparerTest {
       assertThat(other).as("given back for partition 1's appends").doesNotExist();
       assertThat(p1).as("partition 1 got the prepared file's bytes").isGreaterThan(budget - before);
       assertThat(log.diskBytes()).isLessThanOrEqualTo(budget);
+    }
+  }
+
+  @Test
+  void aPreparedFileThatCannotBeOpenedAtTheRollIsDroppedAndAnOrdinarySegmentTakesItsPlace() throws Exception {
+    AtomicInteger failedOpens = new AtomicInteger();
+    Segment.ChannelOpener failsOnceAfterTheRename = (path, opts) -> {
+      // the adoption's open: a later segment's name (not the first's), neither created nor direct
+      List<OpenOption> o = List.of(opts);
+      boolean adoptOpen = path.toString().endsWith(".log") && !o.contains(StandardOpenOption.CREATE)
+          && !o.contains(ExtendedOpenOption.DIRECT) && !path.getFileName().toString().equals(String.format("%020d.log", 0));
+      if (adoptOpen && failedOpens.getAndIncrement() == 0) throw new IOException("injected: open after rename");
+      return FileChannel.open(path, opts);
+    };
+    int n;
+    try (FileEventLog log = FileEventLog.open(dir, options().build(), failsOnceAfterTheRename)) {
+      n = rollOntoPreparedFile(log);
+      assertThat(failedOpens.get()).as("the adoption's open failed").isEqualTo(1);
+      assertThat(Files.size(segments().get(1))).as("created and zeroed ahead by the writer").isLessThan(SEGMENT);
+      assertThat(Files.exists(prepared())).isFalse();
+      assertThat(log.diskBytes()).as("the prepared bytes were given back").isEqualTo(filesOnDisk());
+      append(log, n, n + BATCH);
+      n += BATCH;
+      assertExactly(log, n);
+    }
+    try (FileEventLog log = FileEventLog.open(dir, options().build())) {
+      assertThat(log.recoveryReport().repaired()).isFalse();
+      assertExactly(log, n);
     }
   }
 
