@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 
@@ -79,8 +80,7 @@ final class Segment {
    */
   static Segment adopt(Path dir, long base, ChannelOpener opener, Path prepared, long bytes) throws IOException {
     Segment s = new Segment(dir, base, opener);
-    Files.move(prepared, s.logPath, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(prepared, s.logPath, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     try {
       s.channel = opener.open(s.logPath, StandardOpenOption.READ, StandardOpenOption.WRITE);
     } catch (IOException e) {

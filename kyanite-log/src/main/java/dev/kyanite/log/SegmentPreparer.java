@@ -68,8 +68,6 @@ final class SegmentPreparer {
     private final CompletableFuture<Boolean> done = new CompletableFuture<>();
     /** Set once, by whichever comes first: the writer adopting the file, or its release. */
     private final AtomicBoolean settled = new AtomicBoolean();
-    /** Whether the writer won {@link #settled} with {@link #claim}. */
-    private volatile boolean adopted;
     private volatile boolean cancelled;
 
     private Preparation(Path file, long bytes) {
@@ -82,9 +80,12 @@ final class SegmentPreparer {
       return done.getNow(false) && !settled.get();
     }
 
-    /** Whether it is over without an adoption: failed (no space, closing) or released. */
+    /**
+     * Whether it is over without an adoption: failed (no space, closing) or released. Not asked
+     * after a successful {@link #claim} (the writer then lets go of it).
+     */
     boolean failed() {
-      return done.isDone() && !ready() && !adopted;
+      return done.isDone() && !ready();
     }
 
     /**
@@ -94,7 +95,6 @@ final class SegmentPreparer {
      */
     boolean claim() {
       if (!ready() || !settled.compareAndSet(false, true)) return false;
-      adopted = true;
       live.remove(this);
       return true;
     }
@@ -116,11 +116,13 @@ final class SegmentPreparer {
       release();
     }
 
-    private void release() {
-      if (!settled.compareAndSet(false, true)) return;
+    /** Deletes the file and frees its bytes, unless adopted or released already; returns whether it did. */
+    private boolean release() {
+      if (!settled.compareAndSet(false, true)) return false;
       live.remove(this);
       deleteQuietly();
       shared.addBytes(-bytes);
+      return true;
     }
 
     private void deleteQuietly() {
@@ -142,10 +144,7 @@ final class SegmentPreparer {
     boolean freed = false;
     for (Preparation p : live) {
       p.cancelled = true;
-      if (p.done.isDone() && !p.settled.get()) {
-        p.release();
-        freed = true;
-      }
+      if (p.done.isDone() && p.release()) freed = true;
     }
     return freed;
   }

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * budget, and a failure to write it (a full disk) costs the appends nothing.
  */
 class FileEventLogPreallocationTest {
-  private static final int PAYLOAD = 100;
+  static final int PAYLOAD = 100;
   private static final int FRAME = BatchFormat.HEADER + 4 + PAYLOAD;
 
   @TempDir Path dir;
@@ -34,7 +34,8 @@ class FileEventLogPreallocationTest {
         .retentionCheckInterval(Duration.ZERO);
   }
 
-  private static byte[] record(int i) {
+  /** Record {@code i}'s payload ({@link #PAYLOAD} bytes, never all zero); {@link SegmentPreparerTest} uses it too. */
+  static byte[] record(int i) {
     byte[] b = new byte[PAYLOAD];
     for (int j = 0; j < b.length; j++) b[j] = (byte) (1 + (i * 31 + j) % 250); // never all zero
     return b;
@@ -77,7 +78,8 @@ class FileEventLogPreallocationTest {
     for (int i = from; i < to; i++) assertThat(log.append(0, record(i)).get().firstPosition()).isEqualTo(i);
   }
 
-  private static void assertExactly(FileEventLog log, int n) {
+  /** The log holds records {@code [start, n)} of {@link #record}, in order. */
+  static void assertExactly(FileEventLog log, int n) {
     assertThat(log.endPosition(0)).isEqualTo(n);
     long next = log.startPosition(0);
     while (next < n) {

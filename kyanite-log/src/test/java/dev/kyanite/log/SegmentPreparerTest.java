@@ -1,9 +1,10 @@
 package dev.kyanite.log;
 
+import static dev.kyanite.log.FileEventLogPreallocationTest.assertExactly;
+import static dev.kyanite.log.FileEventLogPreallocationTest.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.nio.file.ExtendedOpenOption;
-import dev.kyanite.core.log.LogRecord;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -28,10 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SegmentPreparerTest {
   private static final int SEGMENT = 1 << 20;
-  private static final int PAYLOAD = 100;
   private static final int BATCH = 50;
   /** One append of {@link #BATCH} records. */
-  private static final int FRAME = BatchFormat.HEADER + BATCH * (4 + PAYLOAD);
+  private static final int FRAME = BatchFormat.HEADER + BATCH * (4 + FileEventLogPreallocationTest.PAYLOAD);
   /** Records (whole batches) that take a segment past half full. */
   private static final int PAST_HALF = (SEGMENT / 2 / FRAME + 2) * BATCH;
 
@@ -42,29 +42,12 @@ class SegmentPreparerTest {
         .retentionCheckInterval(Duration.ZERO);
   }
 
-  private static byte[] record(int i) {
-    byte[] b = new byte[PAYLOAD];
-    for (int j = 0; j < b.length; j++) b[j] = (byte) (1 + (i * 31 + j) % 250); // never all zero
-    return b;
-  }
-
   /** Appends records {@code [from, to)} in batches of {@link #BATCH}. */
   private static void append(FileEventLog log, int from, int to) throws Exception {
     for (int i = from; i < to; i += BATCH) {
       List<byte[]> batch = new ArrayList<>();
       for (int k = i; k < Math.min(to, i + BATCH); k++) batch.add(record(k));
       assertThat(log.append(0, batch).get().firstPosition()).isEqualTo(i);
-    }
-  }
-
-  private static void assertExactly(FileEventLog log, int n) {
-    assertThat(log.endPosition(0)).isEqualTo(n);
-    long next = log.startPosition(0);
-    while (next < n) {
-      List<LogRecord> got = log.read(0, next, 500, Duration.ZERO);
-      assertThat(got).isNotEmpty();
-      for (LogRecord r : got) assertThat(r.payload()).isEqualTo(record((int) r.position()));
-      next = got.get(got.size() - 1).position() + 1;
     }
   }
 
