@@ -16,8 +16,8 @@ import java.time.Instant;
  *     {@code source + id} (CloudEvents); {@code null} when the server assigns the id
  * @param bodyHash hex SHA-256 of the bytes that make up this event (idempotency conflict check)
  * @param data the payload as a tree, or {@code null} when it is passed through as {@code raw}
- * @param raw the payload as the client's bytes (an object or array in ASCII, already parsed once),
- *     or {@code null}; exactly one of {@code data} and {@code raw} is set
+ * @param raw the payload as the client's bytes (one JSON value, already checked: native events), or
+ *     {@code null}; exactly one of {@code data} and {@code raw} is set
  */
 record EventInput(String type, String clientId, String source, String subject, Instant time, String key,
     JsonNode data, ObjectNode extensions, String dedupeId, String bodyHash, RawJson raw) {

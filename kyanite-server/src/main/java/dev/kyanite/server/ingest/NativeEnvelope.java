@@ -1,10 +1,6 @@
 package dev.kyanite.server.ingest;
 
 import dev.kyanite.server.schema.FieldError;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,10 +10,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Reads the native event envelope {@code {"type","data","id"?,"time"?,"subject"?,"key"?}} from a
- * streaming parser positioned on its {@code START_OBJECT}, collecting every envelope error at
- * once (each with a JSON Pointer). Only {@code data} becomes a tree; the envelope is read token by
- * token.
+ * Reads the native event envelope {@code {"type","data","id"?,"time"?,"subject"?,"key"?}} with a
+ * {@link JsonScanner}, collecting every envelope error at once (each with a JSON Pointer). {@code
+ * data} is checked but never decoded: it goes to the log as the client's bytes ({@link RawJson}).
  */
 final class NativeEnvelope {
   static final int MAX_TYPE_LENGTH = 128;
@@ -26,94 +21,95 @@ final class NativeEnvelope {
   static final int MAX_KEY_LENGTH = 256;
   /** Dotted names: segments of letters, digits, '_' and '-'. */
   static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
+  static final String ALLOWED = "allowed: type, data, id, time, subject, key";
 
   private NativeEnvelope() {}
 
   /** Outcome: exactly one of {@code input} and {@code rejection} is set. */
   record Result(EventInput input, Rejection rejection) {}
 
-  /**
-   * Reads one envelope; leaves the parser on its {@code END_OBJECT}.
-   *
-   * @param bodyHash hash of the event's bytes, or {@code null} if not needed
-   * @throws IOException on malformed JSON (the caller answers {@code 400 malformed-json})
-   */
-  static Result read(JsonParser p, String bodyHash) throws IOException {
-    return read(p, bodyHash, null, 0);
-  }
+  // the members seen so far, one bit each (a second one is malformed JSON, as Jackson's check says)
+  private static final int TYPE_SEEN = 1, ID_SEEN = 2, TIME_SEEN = 4, SUBJECT_SEEN = 8, KEY_SEEN = 16, DATA_SEEN = 32;
 
   /**
-   * As {@link #read(JsonParser, String)}; when {@code source} is given (the bytes the parser reads,
-   * starting at {@code base}), an object or array {@code data} in ASCII is kept as a range of those
-   * bytes ({@link EventInput#raw()}) instead of becoming a tree.
+   * Reads one envelope, whose {@code '{'} is the scanner's next byte, and moves past its {@code '}'}.
+   *
+   * @param depth how many containers hold the envelope, itself included (1 for a single event)
+   * @throws JsonScanner.MalformedJsonException on malformed JSON, a member given twice included (the
+   *     caller answers {@code 400 malformed-json})
    */
-  static Result read(JsonParser p, String bodyHash, byte[] source, int base) throws IOException {
+  static Result read(JsonScanner s, int depth) throws JsonScanner.MalformedJsonException {
     String type = null, id = null, subject = null, key = null;
     Instant time = null;
-    JsonNode data = null;
-    RawJson raw = null;
-    boolean hasData = false;
+    RawJson data = null;
+    int seen = 0;
+    List<String> unknown = null;
     List<FieldError> errors = null;
-    JsonToken t;
-    while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
-      String f = p.currentName();
-      JsonToken v = p.nextToken();
-      switch (f) {
-        case "type" -> {
-          type = string(p, v);
-          String why = type == null ? "must be a string" : checkType(type);
-          if (why != null) errors = add(errors, new FieldError("/type", "type", why));
-        }
-        case "id" -> {
-          id = string(p, v);
-          if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH || hasControl(id)) {
-            errors = add(errors, new FieldError("/id", "id", "must be a string of 1-" + MAX_ID_LENGTH + " printable characters"));
+    s.expect('{');
+    if (!s.consume('}')) {
+      do {
+        int at = s.position();
+        String f = s.name();
+        int bit = switch (f) {
+          case "type" -> TYPE_SEEN;
+          case "id" -> ID_SEEN;
+          case "time" -> TIME_SEEN;
+          case "subject" -> SUBJECT_SEEN;
+          case "key" -> KEY_SEEN;
+          case "data" -> DATA_SEEN;
+          default -> 0;
+        };
+        if ((seen & bit) != 0 || bit == 0 && unknown != null && unknown.contains(f)) throw s.duplicate(f, at);
+        seen |= bit;
+        switch (f) {
+          case "type" -> {
+            type = string(s, depth);
+            String why = type == null ? "must be a string" : checkType(type);
+            if (why != null) errors = add(errors, new FieldError("/type", "type", why));
+          }
+          case "id" -> {
+            id = string(s, depth);
+            if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH || hasControl(id)) {
+              errors = add(errors, new FieldError("/id", "id", "must be a string of 1-" + MAX_ID_LENGTH + " printable characters"));
+            }
+          }
+          case "time" -> {
+            String t = string(s, depth);
+            time = t == null ? null : parseTime(t);
+            if (time == null) errors = add(errors, new FieldError("/time", "format", "must be an RFC 3339 date-time with offset"));
+          }
+          case "subject" -> {
+            subject = string(s, depth);
+            if (subject == null || subject.length() > MAX_SUBJECT_LENGTH) {
+              errors = add(errors, new FieldError("/subject", "type", "must be a string of at most " + MAX_SUBJECT_LENGTH + " characters"));
+            }
+          }
+          case "key" -> {
+            key = string(s, depth);
+            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
+              errors = add(errors, new FieldError("/key", "type", "must be a string of 1-" + MAX_KEY_LENGTH + " characters"));
+            }
+          }
+          case "data" -> {
+            s.peek();
+            int from = s.position();
+            s.value(depth);
+            data = new RawJson(s.bytes(), from, s.position() - from);
+          }
+          default -> {
+            s.value(depth);
+            if (unknown == null) unknown = new ArrayList<>(2);
+            unknown.add(f);
+            errors = add(errors, new FieldError("/" + FieldError.escape(f), "additionalProperties", "unknown member '" + f + "'; " + ALLOWED));
           }
         }
-        case "time" -> {
-          String s = string(p, v);
-          time = s == null ? null : parseTime(s);
-          if (time == null) errors = add(errors, new FieldError("/time", "format", "must be an RFC 3339 date-time with offset"));
-        }
-        case "subject" -> {
-          subject = string(p, v);
-          if (subject == null || subject.length() > MAX_SUBJECT_LENGTH) {
-            errors = add(errors, new FieldError("/subject", "type", "must be a string of at most " + MAX_SUBJECT_LENGTH + " characters"));
-          }
-        }
-        case "key" -> {
-          key = string(p, v);
-          if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            errors = add(errors, new FieldError("/key", "type", "must be a string of 1-" + MAX_KEY_LENGTH + " characters"));
-          }
-        }
-        case "data" -> {
-          hasData = true;
-          if (source != null && (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY)) {
-            long start = p.currentTokenLocation().getByteOffset();
-            CheckedSkip.skip(p); // still checks syntax, nesting depth and duplicate members
-            int from = base + (int) start;
-            int len = (int) (p.currentLocation().getByteOffset() - start);
-            raw = RawJson.ifAscii(source, from, len);
-            if (raw == null) data = IngestJson.MAPPER.readTree(source, from, len); // non-ASCII: decode and check UTF-8
-          } else {
-            data = IngestJson.MAPPER.readTree(p);
-          }
-        }
-        default -> {
-          p.skipChildren();
-          errors = add(errors, new FieldError("/" + FieldError.escape(f), "additionalProperties",
-              "unknown member '" + f + "'; allowed: type, data, id, time, subject, key"));
-        }
-      }
+      } while (s.consume(','));
+      s.expect('}');
     }
-    if (t != JsonToken.END_OBJECT) throw new IOException("unexpected token " + t);
-    if (type == null && (errors == null || errors.stream().noneMatch(e -> e.pointer().equals("/type")))) {
-      errors = add(errors, new FieldError("/type", "required", "type is required"));
-    }
-    if (!hasData) errors = add(errors, new FieldError("/data", "required", "data is required (JSON null is allowed)"));
+    if ((seen & TYPE_SEEN) == 0) errors = add(errors, new FieldError("/type", "required", "type is required"));
+    if (data == null) errors = add(errors, new FieldError("/data", "required", "data is required (JSON null is allowed)"));
     if (errors != null) return new Result(null, Rejection.invalidEnvelope(errors));
-    return new Result(new EventInput(type, id, null, subject, time, key, data, null, id, bodyHash, raw), null);
+    return new Result(new EventInput(type, id, null, subject, time, key, null, null, id, null, data), null);
   }
 
   /** Null if the type is acceptable, otherwise why not. */
@@ -155,9 +151,10 @@ final class NativeEnvelope {
     return false;
   }
 
-  private static String string(JsonParser p, JsonToken v) throws IOException {
-    if (v == JsonToken.VALUE_STRING) return p.getText();
-    p.skipChildren();
+  /** A string member's value, or null (after checking and skipping it) if it is something else. */
+  private static String string(JsonScanner s, int depth) throws JsonScanner.MalformedJsonException {
+    if (s.peek() == '"') return s.string();
+    s.value(depth);
     return null;
   }
 
