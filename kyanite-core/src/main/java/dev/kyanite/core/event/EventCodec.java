@@ -75,8 +75,9 @@ public final class EventCodec {
     w.field(TYPE, e.type());
     if (e.source() != null) w.field(SOURCE, e.source());
     if (e.subject() != null) w.field(SUBJECT, e.subject());
-    if (e.time() != null) w.field(TIME, Timestamps.format(e.time()));
-    w.field(RECEIVED_AT, Timestamps.format(e.receivedAt()));
+    // timestamps are formatted here, digits and punctuation only: no character needs a look
+    if (e.time() != null) w.plainField(TIME, Timestamps.format(e.time()));
+    w.plainField(RECEIVED_AT, Timestamps.format(e.receivedAt()));
     if (e.key() != null) w.field(KEY, e.key());
     if (e.extensions() != null && !e.extensions().isEmpty()) {
       try {
@@ -128,6 +129,18 @@ public final class EventCodec {
     void field(byte[] prefix, String value) {
       bytes(prefix);
       string(value);
+    }
+
+    /** As {@link #field}, for a value known to be ASCII that needs no escape. */
+    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII
+    void plainField(byte[] prefix, String value) {
+      bytes(prefix);
+      int n = value.length();
+      ensure(n + 2);
+      buf[size++] = '"';
+      value.getBytes(0, n, buf, size);
+      size += n;
+      buf[size++] = '"';
     }
 
     @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII

@@ -1,6 +1,9 @@
 package dev.kyanite.server.ingest;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -104,6 +107,7 @@ final class JsonScanner {
   /** Skips whitespace; the next byte (0-255) without consuming it, or -1 at the end. */
   int peek() {
     int i = pos;
+    if (i < end && b[i] > ' ') return b[i]; // the usual case: no whitespace (a non-ASCII byte is negative)
     while (i < end) {
       byte c = b[i];
       if (c != ' ' && c != '\n' && c != '\r' && c != '\t') break;
@@ -367,7 +371,7 @@ final class JsonScanner {
     int i = pos + 1;
     int flags = 0;
     for (;;) {
-      while (i < end && STRING_BYTE[b[i] & 0xff] == PLAIN) i++;
+      i = plainRun(b, i, end);
       if (i >= end) throw errorAt(end, "unexpected end of input in a string");
       switch (STRING_BYTE[b[i] & 0xff]) {
         case QUOTE -> {
@@ -385,6 +389,27 @@ final class JsonScanner {
         }
       }
     }
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long ONES = 0x0101010101010101L, HIGH = 0x8080808080808080L;
+
+  /**
+   * The offset of the first byte from {@code i} on that is not a plain string byte (or {@code end}):
+   * eight bytes at a time, since most of an event is string text. In a word, a byte is flagged if it
+   * is below 0x20 (subtracting 0x20 borrows), 0x80 or above (its own high bit), or a quote or
+   * backslash (XOR makes it zero, and subtracting one borrows). A borrow can flag the bytes after a
+   * flagged one too, never one before it, so the lowest flagged byte is the first special one.
+   */
+  private static int plainRun(byte[] b, int i, int end) {
+    while (i + 8 <= end) {
+      long w = (long) LONGS.get(b, i);
+      long t = ((w - 0x20 * ONES) | ((w ^ '"' * ONES) - ONES) | ((w ^ '\\' * ONES) - ONES) | w) & HIGH;
+      if (t != 0) return i + (Long.numberOfTrailingZeros(t) >>> 3);
+      i += 8;
+    }
+    while (i < end && STRING_BYTE[b[i] & 0xff] == PLAIN) i++;
+    return i;
   }
 
   /** Checks the escape at {@code i} (a backslash); returns the offset after it. */

@@ -25,15 +25,13 @@ final class Responses {
     }
     HttpServerResponse res = rc.response();
     if (res.ended()) return;
-    StringBuilder sb = new StringBuilder(96);
-    sb.append("{\"id\":");
-    quote(sb, it.acceptedId);
-    sb.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append("\",\"durability\":\"").append(durability).append("\"}");
+    AnswerBytes body = new AnswerBytes(128).ascii("{\"id\":").string(it.acceptedId)
+        .ascii(",\"received_at\":\"").ascii(Timestamps.format(it.acceptedAt)).ascii("\",\"durability\":").string(durability).ascii('}');
     res.setStatusCode(202)
         .putHeader("Content-Type", "application/json")
         .putHeader("Location", location(it.acceptedId, it.idSource));
     if (it.replayed) res.putHeader("Idempotent-Replayed", "true");
-    res.end(sb.toString());
+    res.end(body.toBuffer());
   }
 
   /**
@@ -45,20 +43,19 @@ final class Responses {
     // the accepted list is written directly: a map per event and a generic encoder cost more
     // than the rest of a batch's answer (one entry per event, up to the batch limit)
     // (the answer's body is built as the list is: unused when the answer is a problem)
-    StringBuilder body = new StringBuilder(96 + 80 * items.size()).append("{\"accepted\":[");
+    AnswerBytes body = new AnswerBytes(96 + 100 * items.size()).ascii("{\"accepted\":[");
     int acceptedCount = 0;
     List<Map<String, Object>> rejected = new ArrayList<>();
     Item firstRejected = null;
     boolean allReplayed = true;
     for (Item it : items) {
       if (it.accepted()) {
-        if (acceptedCount++ > 0) body.append(',');
-        body.append("{\"index\":").append(it.index).append(",\"id\":");
-        quote(body, it.acceptedId);
-        body.append(",\"received_at\":\"").append(Timestamps.format(it.acceptedAt)).append('"');
-        if (it.replayed) body.append(",\"replayed\":true");
+        if (acceptedCount++ > 0) body.ascii(',');
+        body.ascii("{\"index\":").number(it.index).ascii(",\"id\":").string(it.acceptedId)
+            .ascii(",\"received_at\":\"").ascii(Timestamps.format(it.acceptedAt)).ascii('"');
+        if (it.replayed) body.ascii(",\"replayed\":true");
         else allReplayed = false;
-        body.append('}');
+        body.ascii('}');
       } else if (it.rejection != null) {
         if (firstRejected == null) firstRejected = it;
         rejected.add(rejection(it.index, it.rejection));
@@ -78,10 +75,11 @@ final class Responses {
     if (res.ended()) return;
     res.setStatusCode(202).putHeader("Content-Type", "application/json");
     if (allReplayed && acceptedCount > 0) res.putHeader("Idempotent-Replayed", "true");
-    body.append("],\"rejected\":").append(rejected.isEmpty() ? "[]" : io.vertx.core.json.Json.encode(rejected))
-        .append(",\"durability\":");
-    quote(body, durability);
-    res.end(body.append('}').toString());
+    body.ascii("],\"rejected\":");
+    if (rejected.isEmpty()) body.ascii("[]");
+    else body.utf8(io.vertx.core.json.Json.encodeToBuffer(rejected).getBytes());
+    body.ascii(",\"durability\":").string(durability).ascii('}');
+    res.end(body.toBuffer());
   }
 
   private static Map<String, Object> rejection(int index, Rejection r) {
@@ -114,28 +112,5 @@ final class Responses {
       if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.')) return false;
     }
     return true;
-  }
-
-  private static void quote(StringBuilder sb, String s) {
-    sb.append('"');
-    if (!needsEscape(s)) { // every server-made id, and most clients' ids: one bulk append
-      sb.append(s).append('"');
-      return;
-    }
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\') sb.append('\\').append(c);
-      else if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-      else sb.append(c);
-    }
-    sb.append('"');
-  }
-
-  private static boolean needsEscape(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if (c == '"' || c == '\\' || c < 0x20) return true;
-    }
-    return false;
   }
 }

@@ -1,0 +1,31 @@
+package dev.kyanite.server.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class AnswerBytesTest {
+
+  @Test
+  void stringsReadBackAsTheyWereWritten() throws Exception {
+    String[] pieces = {"evt_01ABC", "a\"b", "back\\slash", "\n\t\u0001\u001f", "Zoë", "€", "😀", "/", " ", "\u007f"};
+    SplittableRandom r = new SplittableRandom(5);
+    for (int i = 0; i < 5_000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int n = r.nextInt(5); n > 0; n--) sb.append(pieces[r.nextInt(pieces.length)]);
+      String s = sb.toString();
+      byte[] json = new AnswerBytes(4).ascii("{\"v\":").string(s).ascii(",\"n\":").number(i).ascii('}').toBuffer().getBytes();
+      JsonNode back = IngestJson.MAPPER.readTree(json); // strict UTF-8 and JSON, as a client reads it
+      assertThat(back.get("v").asText()).as(s).isEqualTo(s);
+      assertThat(back.get("n").asInt()).isEqualTo(i);
+    }
+  }
+
+  @Test
+  void aLoneSurrogateIsWrittenAsTheJdkEncoderWritesIt() throws Exception {
+    byte[] json = new AnswerBytes(8).string("a\ud800b").toBuffer().getBytes();
+    assertThat(IngestJson.MAPPER.readTree(json).asText()).isEqualTo("a?b");
+  }
+}
