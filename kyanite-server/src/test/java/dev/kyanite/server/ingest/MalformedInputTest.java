@@ -57,7 +57,10 @@ class MalformedInputTest {
     byte[] badUtf8 = {(byte) 0xff, (byte) 0xfe, (byte) 0xc3, (byte) 0x28};
     for (String body : new String[] {"{", "}", "[", "{\"type\":", "\"str\"", "nul", "{\"type\":\"a.b\",\"data\":NaN}",
         "{\"type\":\"a.b\",\"data\":01}", "{\"type\":\"a.b\",\"data\":1}}", "{'type':'a.b'}", "\u0000", "{\"type\":\"a.b\",\"data\":\"\\ud800\"",
-        "{\"type\":\"a.b\",\"data\":" + deep + "}", deep, deepObj, "{\"type\":\"a.b\",\"data\":" + deepObj + "}"}) {
+        "{\"type\":\"a.b\",\"data\":" + deep + "}", deep, deepObj, "{\"type\":\"a.b\",\"data\":" + deepObj + "}",
+        // valid JSON whose exponent BigDecimal cannot hold: it was acked, and then unreadable (GET answered 500)
+        "{\"type\":\"a.b\",\"data\":{\"n\":1e99999999999}}", "{\"type\":\"a.b\",\"data\":-2.5E-12345678901}",
+        "{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/s\",\"type\":\"a.b\",\"data\":{\"n\":1e99999999999}}"}) {
       c.add(new Case("json " + abbreviate(body), "/v1/events", "application/json", utf8(body), ""));
       c.add(new Case("batch " + abbreviate(body), "/v1/events/batch", "application/json", utf8(body), ""));
       c.add(new Case("ce " + abbreviate(body), "/v1/events", "application/cloudevents+json", utf8(body), ""));
@@ -65,6 +68,10 @@ class MalformedInputTest {
     }
     c.add(new Case("invalid utf-8 in data", "/v1/events", "application/json",
         concat(utf8("{\"type\":\"a.b\",\"data\":\""), badUtf8, utf8("\"}")), ""));
+    c.add(new Case("utf-16 body", "/v1/events", "application/json",
+        "{\"type\":\"a.b\",\"data\":{\"name\":\"x\"}}".getBytes(StandardCharsets.UTF_16LE), ""));
+    c.add(new Case("utf-16 batch", "/v1/events/batch", "application/json",
+        "[{\"type\":\"a.b\",\"data\":1}]".getBytes(StandardCharsets.UTF_16), ""));
     c.add(new Case("invalid utf-8 in type", "/v1/events", "application/json",
         concat(utf8("{\"type\":\""), badUtf8, utf8("\",\"data\":1}")), ""));
     c.add(new Case("invalid utf-8 in member name", "/v1/events", "application/json",
