@@ -66,30 +66,26 @@ public final class EventCodec {
    * in valid UTF-8 (it has been parsed); it is copied as is.
    */
   public static byte[] encode(Event e, byte[] json, int off, int len) {
-    // Written by hand, not with a JsonGenerator: for the few short strings of the envelope the
-    // generator's set-up and buffer recycling cost more than the writing (a third of the batch
-    // ingest event loop).
-    RecordWriter w = new RecordWriter(160 + len);
-    w.bytes(HEAD);
-    w.field(ID, e.id());
-    w.field(TYPE, e.type());
-    if (e.source() != null) w.field(SOURCE, e.source());
-    if (e.subject() != null) w.field(SUBJECT, e.subject());
+    JsonBytes w = new JsonBytes(160 + len);
+    w.raw(HEAD);
+    w.raw(ID).string(e.id());
+    w.raw(TYPE).string(e.type());
+    if (e.source() != null) w.raw(SOURCE).string(e.source());
+    if (e.subject() != null) w.raw(SUBJECT).string(e.subject());
     // timestamps are formatted here, digits and punctuation only: no character needs a look
-    if (e.time() != null) w.plainField(TIME, Timestamps.format(e.time()));
-    w.plainField(RECEIVED_AT, Timestamps.format(e.receivedAt()));
-    if (e.key() != null) w.field(KEY, e.key());
+    if (e.time() != null) w.raw(TIME).plainString(Timestamps.format(e.time()));
+    w.raw(RECEIVED_AT).plainString(Timestamps.format(e.receivedAt()));
+    if (e.key() != null) w.raw(KEY).string(e.key());
     if (e.extensions() != null && !e.extensions().isEmpty()) {
       try {
-        byte[] ext = MAPPER.writeValueAsBytes(e.extensions());
-        w.bytes(EXT).bytes(ext, 0, ext.length);
+        w.raw(EXT).raw(MAPPER.writeValueAsBytes(e.extensions()));
       } catch (IOException ex) {
         throw new UncheckedIOException(ex);
       }
     }
-    if (e.idempotencyKey() != null) w.field(IDEM, e.idempotencyKey());
-    if (e.bodyHash() != null) w.field(HASH, e.bodyHash());
-    w.bytes(DATA).bytes(json, off, len).bytes(END);
+    if (e.idempotencyKey() != null) w.raw(IDEM).string(e.idempotencyKey());
+    if (e.bodyHash() != null) w.raw(HASH).string(e.bodyHash());
+    w.raw(DATA).raw(json, off, len).raw(END);
     return w.toByteArray();
   }
 
@@ -102,104 +98,6 @@ public final class EventCodec {
 
   private static byte[] ascii(String s) {
     return s.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  }
-
-  /** A growable byte buffer that writes JSON strings the way Jackson does (UTF-8, minimal escapes). */
-  private static final class RecordWriter {
-    private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    private byte[] buf;
-    private int size;
-
-    RecordWriter(int capacity) {
-      buf = new byte[capacity];
-    }
-
-    RecordWriter bytes(byte[] b) {
-      return bytes(b, 0, b.length);
-    }
-
-    RecordWriter bytes(byte[] b, int off, int len) {
-      ensure(len);
-      System.arraycopy(b, off, buf, size, len);
-      size += len;
-      return this;
-    }
-
-    /** {@code prefix} is the member's {@code ,"name":} */
-    void field(byte[] prefix, String value) {
-      bytes(prefix);
-      string(value);
-    }
-
-    /** As {@link #field}, for a value known to be ASCII that needs no escape. */
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII
-    void plainField(byte[] prefix, String value) {
-      bytes(prefix);
-      int n = value.length();
-      ensure(n + 2);
-      buf[size++] = '"';
-      value.getBytes(0, n, buf, size);
-      size += n;
-      buf[size++] = '"';
-    }
-
-    @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII
-    void string(String s) {
-      int n = s.length();
-      ensure(n + 2);
-      buf[size++] = '"';
-      // the envelope's strings (ids, types, times, hashes) are plain ASCII: one bulk copy, no per-char work
-      if (plainAscii(s)) {
-        s.getBytes(0, n, buf, size);
-        size += n;
-        buf[size++] = '"';
-        return;
-      }
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-          ensure(1);
-          buf[size++] = (byte) c;
-        } else if (c == '"' || c == '\\') {
-          ensure(2);
-          buf[size++] = '\\';
-          buf[size++] = (byte) c;
-        } else if (c < 0x20) {
-          ensure(6);
-          buf[size++] = '\\';
-          buf[size++] = 'u';
-          buf[size++] = '0';
-          buf[size++] = '0';
-          buf[size++] = HEX[c >> 4];
-          buf[size++] = HEX[c & 15];
-        } else {
-          // the rest of the string through the JDK's UTF-8 encoder (surrogate pairs included)
-          int end = i;
-          while (end < s.length() && s.charAt(end) >= 0x80) end++;
-          byte[] utf8 = s.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-          bytes(utf8, 0, utf8.length);
-          i = end - 1;
-        }
-      }
-      ensure(1);
-      buf[size++] = '"';
-    }
-
-    private static boolean plainAscii(String s) {
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        if (c < 0x20 || c >= 0x80 || c == '"' || c == '\\') return false;
-      }
-      return true;
-    }
-
-    private void ensure(int more) {
-      if (size + more > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
-    }
-
-    byte[] toByteArray() {
-      return size == buf.length ? buf : java.util.Arrays.copyOf(buf, size);
-    }
   }
 
   /** Decodes a record written by {@link #encode}; throws {@link IllegalArgumentException} if it is not one. */

@@ -159,6 +159,21 @@ final class JsonScanner {
   }
 
   /**
+   * The JSON string in {@code b[quote, end)} (its opening quote at {@code quote}), decoded; null if
+   * that is not one well-formed string.
+   */
+  static String stringAt(byte[] b, int quote, int end) {
+    try {
+      JsonScanner s = new JsonScanner(b, quote, end - quote);
+      if (s.peek() != '"') return null;
+      String value = s.string();
+      return s.atEnd() ? value : null;
+    } catch (MalformedJsonException e) {
+      return null;
+    }
+  }
+
+  /**
    * Checks one value (after whitespace) and moves past it. {@code depth} is how many containers
    * hold it (the envelope object of a single event is one), for the nesting limit.
    */

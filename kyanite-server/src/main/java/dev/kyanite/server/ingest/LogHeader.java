@@ -52,7 +52,7 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
           receivedAt = receivedAt(r, v + 1, end);
           if (receivedAt == null) return null; // the parser then refuses it properly
         } else if (field != OTHER && field != VERSION) {
-          String value = escaped ? unescape(r, v + 1, end)
+          String value = escaped ? JsonScanner.stringAt(r, v, end + 1)
               : new String(r, v + 1, end - v - 1, java.nio.charset.StandardCharsets.UTF_8);
           if (value == null) return null;
           switch (field) {
@@ -120,42 +120,6 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
       if (n.length == to - from && java.util.Arrays.equals(r, from, to, n, 0, n.length)) return k;
     }
     return OTHER;
-  }
-
-  /** The JSON string {@code b[from, to)} with its escapes resolved, or null if one is malformed. */
-  private static String unescape(byte[] b, int from, int to) {
-    StringBuilder sb = new StringBuilder(to - from);
-    int run = from;
-    for (int i = from; i < to; i++) {
-      if (b[i] != '\\') continue;
-      sb.append(new String(b, run, i - run, java.nio.charset.StandardCharsets.UTF_8));
-      if (i + 1 >= to) return null;
-      char c = (char) b[++i];
-      switch (c) {
-        case '"', '\\', '/' -> sb.append(c);
-        case 'b' -> sb.append('\b');
-        case 'f' -> sb.append('\f');
-        case 'n' -> sb.append('\n');
-        case 'r' -> sb.append('\r');
-        case 't' -> sb.append('\t');
-        case 'u' -> {
-          if (i + 4 >= to) return null;
-          int cp = 0;
-          for (int k = 1; k <= 4; k++) {
-            int d = Character.digit(b[i + k], 16);
-            if (d < 0) return null;
-            cp = cp * 16 + d;
-          }
-          sb.append((char) cp);
-          i += 4;
-        }
-        default -> {
-          return null;
-        }
-      }
-      run = i + 1;
-    }
-    return sb.append(new String(b, run, to - run, java.nio.charset.StandardCharsets.UTF_8)).toString();
   }
 
   private static int indexOf(byte[] b, byte c, int from) {

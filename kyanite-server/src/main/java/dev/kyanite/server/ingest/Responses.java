@@ -1,9 +1,11 @@
 package dev.kyanite.server.ingest;
 
+import dev.kyanite.core.event.JsonBytes;
 import dev.kyanite.core.event.Timestamps;
 import dev.kyanite.server.edge.Problem;
 import dev.kyanite.server.edge.Problems;
 import dev.kyanite.server.schema.FieldError;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
@@ -25,13 +27,13 @@ final class Responses {
     }
     HttpServerResponse res = rc.response();
     if (res.ended()) return;
-    AnswerBytes body = new AnswerBytes(128).ascii("{\"id\":").string(it.acceptedId)
+    JsonBytes body = new JsonBytes(128).ascii("{\"id\":").string(it.acceptedId)
         .ascii(",\"received_at\":\"").ascii(Timestamps.format(it.acceptedAt)).ascii("\",\"durability\":").string(durability).ascii('}');
     res.setStatusCode(202)
         .putHeader("Content-Type", "application/json")
         .putHeader("Location", location(it.acceptedId, it.idSource));
     if (it.replayed) res.putHeader("Idempotent-Replayed", "true");
-    res.end(body.toBuffer());
+    res.end(Buffer.buffer(body.toByteArray()));
   }
 
   /**
@@ -43,7 +45,7 @@ final class Responses {
     // the accepted list is written directly: a map per event and a generic encoder cost more
     // than the rest of a batch's answer (one entry per event, up to the batch limit)
     // (the answer's body is built as the list is: unused when the answer is a problem)
-    AnswerBytes body = new AnswerBytes(96 + 100 * items.size()).ascii("{\"accepted\":[");
+    JsonBytes body = new JsonBytes(96 + 100 * items.size()).ascii("{\"accepted\":[");
     int acceptedCount = 0;
     List<Map<String, Object>> rejected = new ArrayList<>();
     Item firstRejected = null;
@@ -77,9 +79,9 @@ final class Responses {
     if (allReplayed && acceptedCount > 0) res.putHeader("Idempotent-Replayed", "true");
     body.ascii("],\"rejected\":");
     if (rejected.isEmpty()) body.ascii("[]");
-    else body.utf8(io.vertx.core.json.Json.encodeToBuffer(rejected).getBytes());
+    else body.raw(io.vertx.core.json.Json.encodeToBuffer(rejected).getBytes());
     body.ascii(",\"durability\":").string(durability).ascii('}');
-    res.end(body.toBuffer());
+    res.end(Buffer.buffer(body.toByteArray()));
   }
 
   private static Map<String, Object> rejection(int index, Rejection r) {

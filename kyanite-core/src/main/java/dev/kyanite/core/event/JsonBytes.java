@@ -1,27 +1,29 @@
-package dev.kyanite.server.ingest;
+package dev.kyanite.core.event;
 
-import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A growable byte array that ingest answers are written into as UTF-8 JSON, then sent as one
- * {@link Buffer}. A batch answer has an entry per event (up to the batch limit): built in a
- * {@code StringBuilder}, turned into a {@code String} and encoded again by Vert.x, it had cost a
- * tenth of the batch ingest event loop.
+ * A growable byte array that JSON text is written into as UTF-8, by hand: the log's records
+ * ({@link EventCodec#encode(Event, byte[], int, int)}) and ingest's answers. For a few short strings
+ * a {@code JsonGenerator}'s set-up and buffer recycling cost more than the writing (a third of the
+ * batch ingest event loop, once), and a {@code StringBuilder} is encoded a second time on its way
+ * out. Strings are written as Jackson writes them: UTF-8, only {@code "}, {@code \\} and control
+ * characters escaped; a lone surrogate becomes {@code ?}, as the JDK's encoder writes it. Not
+ * thread-safe.
  */
-final class AnswerBytes {
+public final class JsonBytes {
   private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
   private byte[] buf;
   private int size;
 
-  AnswerBytes(int capacity) {
+  public JsonBytes(int capacity) {
     buf = new byte[capacity];
   }
 
   /** Appends text known to be ASCII and to need no JSON escape (punctuation, names, timestamps). */
   @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): exactly right for ASCII
-  AnswerBytes ascii(String s) {
+  public JsonBytes ascii(String s) {
     int n = s.length();
     ensure(n);
     s.getBytes(0, n, buf, size);
@@ -29,18 +31,23 @@ final class AnswerBytes {
     return this;
   }
 
-  AnswerBytes ascii(char c) {
+  /** Appends {@code s}, known to be ASCII and to need no escape, as a JSON string. */
+  public JsonBytes plainString(String s) {
+    return ascii('"').ascii(s).ascii('"');
+  }
+
+  public JsonBytes ascii(char c) {
     ensure(1);
     buf[size++] = (byte) c;
     return this;
   }
 
-  AnswerBytes number(int v) {
+  public JsonBytes number(int v) {
     return ascii(Integer.toString(v));
   }
 
   /** Appends {@code s} as a JSON string: quoted, escaped where JSON needs it, in UTF-8. */
-  AnswerBytes string(String s) {
+  public JsonBytes string(String s) {
     int n = s.length();
     ensure(n + 2);
     buf[size++] = '"';
@@ -94,11 +101,15 @@ final class AnswerBytes {
     }
   }
 
-  /** Appends bytes that are already UTF-8 JSON. */
-  AnswerBytes utf8(byte[] json) {
-    ensure(json.length);
-    System.arraycopy(json, 0, buf, size, json.length);
-    size += json.length;
+  /** Appends bytes that are already UTF-8 JSON (or fixed text such as {@code ,"id":}). */
+  public JsonBytes raw(byte[] json) {
+    return raw(json, 0, json.length);
+  }
+
+  public JsonBytes raw(byte[] json, int off, int len) {
+    ensure(len);
+    System.arraycopy(json, off, buf, size, len);
+    size += len;
     return this;
   }
 
@@ -106,7 +117,8 @@ final class AnswerBytes {
     if (size + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
   }
 
-  Buffer toBuffer() {
-    return Buffer.buffer(size == buf.length ? buf : Arrays.copyOf(buf, size));
+  /** The bytes written (the internal array itself when it is exactly full). */
+  public byte[] toByteArray() {
+    return size == buf.length ? buf : Arrays.copyOf(buf, size);
   }
 }

@@ -1,12 +1,15 @@
-package dev.kyanite.server.ingest;
+package dev.kyanite.core.event;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class AnswerBytesTest {
+class JsonBytesTest {
+  private static final ObjectMapper STRICT = new ObjectMapper();
+
 
   @Test
   void stringsReadBackAsTheyWereWritten() throws Exception {
@@ -16,8 +19,8 @@ class AnswerBytesTest {
       StringBuilder sb = new StringBuilder();
       for (int n = r.nextInt(5); n > 0; n--) sb.append(pieces[r.nextInt(pieces.length)]);
       String s = sb.toString();
-      byte[] json = new AnswerBytes(4).ascii("{\"v\":").string(s).ascii(",\"n\":").number(i).ascii('}').toBuffer().getBytes();
-      JsonNode back = IngestJson.MAPPER.readTree(json); // strict UTF-8 and JSON, as a client reads it
+      byte[] json = new JsonBytes(4).ascii("{\"v\":").string(s).ascii(",\"n\":").number(i).ascii('}').toByteArray();
+      JsonNode back = STRICT.readTree(json); // Jackson refuses invalid UTF-8 and JSON
       assertThat(back.get("v").asText()).as(s).isEqualTo(s);
       assertThat(back.get("n").asInt()).isEqualTo(i);
     }
@@ -25,7 +28,7 @@ class AnswerBytesTest {
 
   @Test
   void aLoneSurrogateIsWrittenAsTheJdkEncoderWritesIt() throws Exception {
-    byte[] json = new AnswerBytes(8).string("a\ud800b").toBuffer().getBytes();
-    assertThat(IngestJson.MAPPER.readTree(json).asText()).isEqualTo("a?b");
+    byte[] json = new JsonBytes(8).string("a\ud800b").toByteArray();
+    assertThat(STRICT.readTree(json).asText()).isEqualTo("a?b");
   }
 }
