@@ -21,6 +21,12 @@ final class FaultyChannel extends FileChannel {
     volatile int failingForces;
     /** Channels opened with O_DIRECT and not closed yet. */
     final java.util.concurrent.atomic.AtomicInteger openDirect = new java.util.concurrent.atomic.AtomicInteger();
+    /** While set, every write waits for it to open (a write stuck in the kernel); null: none waits. */
+    volatile java.util.concurrent.CountDownLatch gate;
+    /** Counted down by each write that reaches the gate. */
+    final java.util.concurrent.CountDownLatch atGate = new java.util.concurrent.CountDownLatch(1);
+    /** Writes made (each after the gate, if any). */
+    final java.util.concurrent.atomic.AtomicInteger writes = new java.util.concurrent.atomic.AtomicInteger();
   }
 
   static Segment.ChannelOpener opener(Faults faults) {
@@ -42,6 +48,17 @@ final class FaultyChannel extends FileChannel {
   }
 
   private ByteBuffer allowed(ByteBuffer src) throws IOException {
+    java.util.concurrent.CountDownLatch gate = faults.gate;
+    if (gate != null) {
+      faults.atGate.countDown();
+      try {
+        if (!gate.await(60, java.util.concurrent.TimeUnit.SECONDS)) throw new IOException("gate never opened");
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException();
+      }
+    }
+    faults.writes.incrementAndGet();
     long allowance = faults.writeAllowance;
     if (direct) allowance = allowance / BLOCK * BLOCK;
     if (allowance <= 0) throw new IOException("No space left on device");

@@ -14,6 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -188,6 +190,37 @@ class SegmentPreparerTest {
       assertThat(log.check().ok()).isTrue();
       assertThat(log.diskBytes()).isEqualTo(filesOnDisk());
       assertExactly(log, n);
+    }
+  }
+
+  @Test
+  void closingWhileAFileIsBeingWrittenStopsItAtTheNextChunkAndLeavesNothingBehind() throws Exception {
+    FaultyChannel.Faults faults = new FaultyChannel.Faults();
+    CountDownLatch gate = new CountDownLatch(1);
+    faults.gate = gate; // the preparation's first write hangs, as a write stuck in the kernel would
+    Segment.ChannelOpener preparingHangs = (path, opts) -> path.getFileName().toString().equals(SegmentPreparer.FILE)
+        ? FaultyChannel.opener(faults).open(path, opts) : FileChannel.open(path, opts);
+    // 16 chunks of zeros to write: stopping at the next chunk is then told apart from finishing
+    FileLogOptions opts = options().segmentBytes(16 << 20).build();
+    int n = ((8 << 20) / FRAME + 2) * BATCH; // past half of the first segment
+    FileEventLog log = FileEventLog.open(dir, opts, preparingHangs);
+    append(log, 0, n);
+    assertThat(faults.atGate.await(20, TimeUnit.SECONDS)).as("the preparation is writing").isTrue();
+    Thread closing = new Thread(log::close, "closing");
+    closing.start();
+    // WAITING comes after the preparer is closed (the first thing close does): the partition now
+    // waits for the file to let go
+    await("close waits for the file", () -> closing.getState() == Thread.State.WAITING);
+    faults.gate = null;
+    gate.countDown(); // the stuck write returns
+    closing.join(20_000);
+    assertThat(closing.isAlive()).as("close finished").isFalse();
+    assertThat(faults.writes.get()).as("the write under way, and no chunk after it").isEqualTo(1);
+    assertThat(Files.exists(prepared())).as("the half-written file is deleted").isFalse();
+    try (FileEventLog reopened = FileEventLog.open(dir, opts)) {
+      assertThat(reopened.check().ok()).isTrue();
+      assertExactly(reopened, n);
+      assertThat(reopened.diskBytes()).isEqualTo(filesOnDisk());
     }
   }
 
