@@ -416,7 +416,7 @@ final class JsonScanner {
    * backslash (XOR makes it zero, and subtracting one borrows). A borrow can flag the bytes after a
    * flagged one too, never one before it, so the lowest flagged byte is the first special one.
    */
-  private static int plainRun(byte[] b, int i, int end) {
+  static int plainRun(byte[] b, int i, int end) {
     while (i + 8 <= end) {
       long w = (long) LONGS.get(b, i);
       long t = ((w - 0x20 * ONES) | ((w ^ '"' * ONES) - ONES) | ((w ^ '\\' * ONES) - ONES) | w) & HIGH;

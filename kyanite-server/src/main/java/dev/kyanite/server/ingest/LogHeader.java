@@ -40,12 +40,14 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
       if (r[v] == '"') {
         int end = v + 1;
         boolean escaped = false;
-        while (end < r.length && r[end] != '"') {
+        for (;;) {
+          end = JsonScanner.plainRun(r, end, r.length); // eight bytes at a time to the next byte of note
+          if (end >= r.length || r[end] == '"') break;
           if (r[end] == '\\') {
             escaped = true;
             end++; // the escaped character cannot end the string
           }
-          end++;
+          end++; // a backslash's character, a control character or a UTF-8 byte: text
         }
         if (end >= r.length) return null;
         if (field == RECEIVED_AT && !escaped) {
@@ -113,13 +115,22 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
     return out;
   }
 
-  /** Which member name {@code r[from, to)} is (one of the constants above). */
+  /**
+   * Which member name {@code r[from, to)} is (one of the constants above): by length and first byte,
+   * then one comparison (seven comparisons per member had been a fifth of the indexer's scan).
+   */
   private static int field(byte[] r, int from, int to) {
-    for (int k = 1; k < NAMES.length; k++) {
-      byte[] n = NAMES[k];
-      if (n.length == to - from && java.util.Arrays.equals(r, from, to, n, 0, n.length)) return k;
-    }
-    return OTHER;
+    int k = switch (to - from) {
+      case 1 -> VERSION;
+      case 2 -> ID;
+      case 4 -> r[from] == 'd' ? DATA : r[from] == 'i' ? IDEM : r[from] == 'h' ? HASH : OTHER;
+      case 6 -> SOURCE;
+      case 11 -> RECEIVED_AT;
+      default -> OTHER;
+    };
+    if (k == OTHER) return OTHER;
+    byte[] n = NAMES[k];
+    return java.util.Arrays.equals(r, from, to, n, 0, n.length) ? k : OTHER;
   }
 
   private static int indexOf(byte[] b, byte c, int from) {
