@@ -143,7 +143,12 @@ final class JsonScanner {
   String name() throws MalformedJsonException {
     int c = peek();
     if (c != '"') throw unexpected(c, "a member name in double quotes");
+    int at = pos;
     String s = string();
+    if (pos - at - 2 > MAX_NAME_BYTES) {
+      pos = at;
+      throw error("a member name is longer than " + MAX_NAME_BYTES + " bytes");
+    }
     expect(':');
     return s;
   }

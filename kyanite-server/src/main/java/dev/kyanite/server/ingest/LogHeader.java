@@ -60,7 +60,13 @@ record LogHeader(String id, String source, Instant receivedAt, String idempotenc
           switch (field) {
             case ID -> id = value;
             case SOURCE -> source = value;
-            case RECEIVED_AT -> receivedAt = dev.kyanite.core.event.Timestamps.parse(value);
+            case RECEIVED_AT -> {
+              try {
+                receivedAt = dev.kyanite.core.event.Timestamps.parse(value);
+              } catch (java.time.DateTimeException e) {
+                return null; // the parser then refuses it as an IllegalArgumentException
+              }
+            }
             case IDEM -> idem = value;
             case HASH -> hash = value;
             default -> { }

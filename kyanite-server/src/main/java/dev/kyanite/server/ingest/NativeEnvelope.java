@@ -6,7 +6,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,6 +24,8 @@ final class NativeEnvelope {
   /** Dotted names: segments of letters, digits, '_' and '-'. */
   static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
   static final String ALLOWED = "allowed: type, data, id, time, subject, key";
+  /** Unknown members listed one by one in a rejection; the rest are counted in one more error. */
+  static final int MAX_LISTED_UNKNOWN = 20;
 
   private NativeEnvelope() {}
 
@@ -43,7 +47,7 @@ final class NativeEnvelope {
     Instant time = null;
     RawJson data = null;
     int seen = 0;
-    List<String> unknown = null;
+    Set<String> unknown = null; // a set: an envelope of 100,000 unknown members must stay linear
     List<FieldError> errors = null;
     s.expect('{');
     if (!s.consume('}')) {
@@ -59,7 +63,7 @@ final class NativeEnvelope {
           case "data" -> DATA_SEEN;
           default -> 0;
         };
-        if ((seen & bit) != 0 || bit == 0 && unknown != null && unknown.contains(f)) throw s.duplicate(f, at);
+        if ((seen & bit) != 0 || bit == 0 && unknown != null && !unknown.add(f)) throw s.duplicate(f, at);
         seen |= bit;
         switch (f) {
           case "type" -> {
@@ -98,13 +102,23 @@ final class NativeEnvelope {
           }
           default -> {
             s.value(depth);
-            if (unknown == null) unknown = new ArrayList<>(2);
-            unknown.add(f);
-            errors = add(errors, new FieldError("/" + FieldError.escape(f), "additionalProperties", "unknown member '" + f + "'; " + ALLOWED));
+            if (unknown == null) {
+              unknown = new HashSet<>();
+              unknown.add(f);
+            }
+            // every unknown member is still checked, but only the first few are listed
+            if (unknown.size() <= MAX_LISTED_UNKNOWN) {
+              errors = add(errors, new FieldError("/" + FieldError.escape(f), "additionalProperties",
+                  "unknown member '" + abbreviate(f) + "'; " + ALLOWED));
+            }
           }
         }
       } while (s.consume(','));
       s.expect('}');
+    }
+    if (unknown != null && unknown.size() > MAX_LISTED_UNKNOWN) {
+      errors = add(errors, new FieldError("", "additionalProperties",
+          (unknown.size() - MAX_LISTED_UNKNOWN) + " more unknown members; " + ALLOWED));
     }
     if ((seen & TYPE_SEEN) == 0) errors = add(errors, new FieldError("/type", "required", "type is required"));
     if (data == null) errors = add(errors, new FieldError("/data", "required", "data is required (JSON null is allowed)"));
@@ -149,6 +163,11 @@ final class NativeEnvelope {
       if (Character.isISOControl(s.charAt(i))) return true;
     }
     return false;
+  }
+
+  /** A name for a message: the first 100 characters of a long one. */
+  private static String abbreviate(String name) {
+    return name.length() <= 100 ? name : name.substring(0, 100) + "…";
   }
 
   /** A string member's value, or null (after checking and skipping it) if it is something else. */

@@ -2,12 +2,16 @@ package dev.kyanite.server.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.kyanite.core.event.Event;
 import dev.kyanite.core.event.EventCodec;
 import dev.kyanite.server.schema.FieldError;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +61,29 @@ class NativeEnvelopeTest {
     assertThat(r.input()).isNull();
     assertThat(r.rejection().errors()).extracting(FieldError::pointer).containsExactly("/type", "/id", "/time", "/extra", "/data");
     assertThat(s.atEnd()).isTrue();
+  }
+
+  @Test
+  void manyUnknownMembersAreAllCheckedButOnlyTheFirstFewListed() {
+    // each name used to be compared with every earlier one: 100,000 members took minutes of an event loop
+    StringBuilder sb = new StringBuilder("{\"type\":\"a.b\",\"data\":1");
+    for (int i = 0; i < 100_000; i++) sb.append(",\"u").append(i).append("\":0");
+    byte[] b = sb.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    NativeEnvelope.Result r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> NativeEnvelope.read(new JsonScanner(b, 0, b.length), 1));
+    List<FieldError> errors = r.rejection().errors();
+    assertThat(errors).hasSize(NativeEnvelope.MAX_LISTED_UNKNOWN + 1);
+    assertThat(errors.get(0).pointer()).isEqualTo("/u0");
+    assertThat(errors.get(NativeEnvelope.MAX_LISTED_UNKNOWN).message()).startsWith((100_000 - NativeEnvelope.MAX_LISTED_UNKNOWN) + " more unknown members");
+    byte[] dup = "{\"type\":\"a.b\",\"data\":1,\"x0\":0,\"x1\":0,\"x0\":1}".getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> NativeEnvelope.read(new JsonScanner(dup, 0, dup.length), 1)).hasMessageStartingWith("Duplicate field 'x0'");
+  }
+
+  @Test
+  void anEnvelopeMemberNameLongerThanTheLimitIsMalformed() {
+    byte[] b = ("{\"" + "n".repeat(JsonScanner.MAX_NAME_BYTES + 1) + "\":1,\"type\":\"a.b\",\"data\":1}").getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> NativeEnvelope.read(new JsonScanner(b, 0, b.length), 1)).hasMessageContaining("longer than");
+    byte[] ok = ("{\"" + "n".repeat(JsonScanner.MAX_NAME_BYTES) + "\":1,\"type\":\"a.b\",\"data\":1}").getBytes(StandardCharsets.UTF_8);
+    assertThat(assertDoesNotThrow(() -> NativeEnvelope.read(new JsonScanner(ok, 0, ok.length), 1)).rejection()).isNotNull();
   }
 
   @Test
