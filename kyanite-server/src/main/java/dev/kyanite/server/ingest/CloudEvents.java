@@ -204,6 +204,7 @@ final class CloudEvents {
         if (t == null) error(ptr + "time", "format", "must be an RFC 3339 date-time");
       }
       if (subject != null && subject.length() > NativeEnvelope.MAX_SUBJECT_LENGTH) error(ptr + "subject", "maxLength", "too long");
+      if (subject != null && NativeEnvelope.hasLoneSurrogate(subject)) error(ptr + "subject", "type", "half a surrogate pair is not a character");
       if (datacontenttype != null) ext().put("datacontenttype", datacontenttype);
       if (dataschema != null) ext().put("dataschema", dataschema);
       String key = null;
@@ -218,7 +219,8 @@ final class CloudEvents {
     private void requireText(String pointer, String value) {
       if (value == null) {
         error(pointer, "required", pointer.substring(pointer.lastIndexOf(pointer.startsWith("ce-") ? '-' : '/') + 1) + " is required");
-      } else if (value.isEmpty() || value.length() > MAX_ATTRIBUTE_LENGTH || NativeEnvelope.hasControl(value)) {
+      } else if (value.isEmpty() || value.length() > MAX_ATTRIBUTE_LENGTH || NativeEnvelope.hasControl(value)
+          || NativeEnvelope.hasLoneSurrogate(value)) {
         error(pointer, "minLength", "must be a non-empty string of printable characters");
       }
     }

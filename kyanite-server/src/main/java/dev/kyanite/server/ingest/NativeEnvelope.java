@@ -73,7 +73,7 @@ final class NativeEnvelope {
           }
           case "id" -> {
             id = string(s, depth);
-            if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH || hasControl(id)) {
+            if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH || hasControl(id) || hasLoneSurrogate(id)) {
               errors = add(errors, new FieldError("/id", "id", "must be a string of 1-" + MAX_ID_LENGTH + " printable characters"));
             }
           }
@@ -84,14 +84,16 @@ final class NativeEnvelope {
           }
           case "subject" -> {
             subject = string(s, depth);
-            if (subject == null || subject.length() > MAX_SUBJECT_LENGTH) {
-              errors = add(errors, new FieldError("/subject", "type", "must be a string of at most " + MAX_SUBJECT_LENGTH + " characters"));
+            if (subject == null || subject.length() > MAX_SUBJECT_LENGTH || hasLoneSurrogate(subject)) {
+              errors = add(errors, new FieldError("/subject", "type", "must be a string of at most " + MAX_SUBJECT_LENGTH + " characters"
+                  + (subject != null && hasLoneSurrogate(subject) ? " (a \\u escape of half a surrogate pair is not a character)" : "")));
             }
           }
           case "key" -> {
             key = string(s, depth);
-            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-              errors = add(errors, new FieldError("/key", "type", "must be a string of 1-" + MAX_KEY_LENGTH + " characters"));
+            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH || hasLoneSurrogate(key)) {
+              errors = add(errors, new FieldError("/key", "type", "must be a string of 1-" + MAX_KEY_LENGTH + " characters"
+                  + (key != null && hasLoneSurrogate(key) ? " (a \\u escape of half a surrogate pair is not a character)" : "")));
             }
           }
           case "data" -> {
@@ -156,6 +158,23 @@ final class NativeEnvelope {
     } catch (DateTimeParseException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether {@code s} holds half a surrogate pair (only a {@code \\u} escape can say that; checked
+   * UTF-8 cannot). Such a string cannot be written as UTF-8: the log would keep {@code ?} in its
+   * place, and an id or key would no longer match the one the client retries with.
+   */
+  static boolean hasLoneSurrogate(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static boolean hasControl(String s) {
