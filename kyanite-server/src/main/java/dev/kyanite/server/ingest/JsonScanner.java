@@ -65,7 +65,6 @@ final class JsonScanner {
   private final byte[] b;
   private final int base;
   private final int end;
-  private final int maxDepth;
   private int pos;
 
   // duplicate detection: the names of the open objects, as ranges of b (length >= 0) or of
@@ -83,14 +82,9 @@ final class JsonScanner {
 
   /** Reads {@code b[off, off+len)}; a leading UTF-8 byte order mark is skipped, as Jackson does. */
   JsonScanner(byte[] b, int off, int len) {
-    this(b, off, len, IngestJson.MAX_DEPTH);
-  }
-
-  JsonScanner(byte[] b, int off, int len, int maxDepth) {
     this.b = b;
     this.base = off;
     this.end = off + len;
-    this.maxDepth = maxDepth;
     this.pos = off;
     if (len >= 3 && b[off] == (byte) 0xEF && b[off + 1] == (byte) 0xBB && b[off + 2] == (byte) 0xBF) pos += 3;
   }
@@ -145,10 +139,7 @@ final class JsonScanner {
     if (c != '"') throw unexpected(c, "a member name in double quotes");
     int at = pos;
     String s = string();
-    if (pos - at - 2 > MAX_NAME_BYTES) {
-      pos = at;
-      throw error("a member name is longer than " + MAX_NAME_BYTES + " bytes");
-    }
+    checkNameLength(at);
     expect(':');
     return s;
   }
@@ -193,8 +184,8 @@ final class JsonScanner {
       // here c is the first byte of a value, at pos
       boolean closed = false;
       if (c == '{' || c == '[') {
-        if (depth + open - bottom + 1 > maxDepth) {
-          throw error("nesting depth exceeds the maximum of " + maxDepth);
+        if (depth + open - bottom + 1 > IngestJson.MAX_DEPTH) {
+          throw error("nesting depth exceeds the maximum of " + IngestJson.MAX_DEPTH);
         }
         push(c == '{');
         pos++;
@@ -238,10 +229,7 @@ final class JsonScanner {
     int from = pos + 1;
     int flags = skipString();
     int to = pos - 1;
-    if (to - from > MAX_NAME_BYTES) {
-      pos = at;
-      throw error("a member name is longer than " + MAX_NAME_BYTES + " bytes");
-    }
+    checkNameLength(at);
     int off = from, len = to - from;
     if ((flags & HAS_ESCAPE) != 0) { // compare what the name says, not how it is written
       off = decodedSize;
@@ -250,6 +238,14 @@ final class JsonScanner {
     }
     remember(off, len, at);
     expect(':');
+  }
+
+  /** Refuses the name whose opening quote is at {@code at} (and closing one before {@link #pos}) if too long. */
+  private void checkNameLength(int at) throws MalformedJsonException {
+    if (pos - at - 2 > MAX_NAME_BYTES) {
+      pos = at;
+      throw error("a member name is longer than " + MAX_NAME_BYTES + " bytes");
+    }
   }
 
   private void remember(int off, int len, int at) throws MalformedJsonException {

@@ -24,6 +24,7 @@ final class NativeEnvelope {
   /** Dotted names: segments of letters, digits, '_' and '-'. */
   static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*");
   static final String ALLOWED = "allowed: type, data, id, time, subject, key";
+  private static final String HALF_PAIR = " (a \\u escape of half a surrogate pair is not a character)";
   /** Unknown members listed one by one in a rejection; the rest are counted in one more error. */
   static final int MAX_LISTED_UNKNOWN = 20;
 
@@ -84,16 +85,18 @@ final class NativeEnvelope {
           }
           case "subject" -> {
             subject = string(s, depth);
-            if (subject == null || subject.length() > MAX_SUBJECT_LENGTH || hasLoneSurrogate(subject)) {
+            boolean half = subject != null && hasLoneSurrogate(subject);
+            if (subject == null || subject.length() > MAX_SUBJECT_LENGTH || half) {
               errors = add(errors, new FieldError("/subject", "type", "must be a string of at most " + MAX_SUBJECT_LENGTH + " characters"
-                  + (subject != null && hasLoneSurrogate(subject) ? " (a \\u escape of half a surrogate pair is not a character)" : "")));
+                  + (half ? HALF_PAIR : "")));
             }
           }
           case "key" -> {
             key = string(s, depth);
-            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH || hasLoneSurrogate(key)) {
+            boolean half = key != null && hasLoneSurrogate(key);
+            if (key == null || key.isEmpty() || key.length() > MAX_KEY_LENGTH || half) {
               errors = add(errors, new FieldError("/key", "type", "must be a string of 1-" + MAX_KEY_LENGTH + " characters"
-                  + (key != null && hasLoneSurrogate(key) ? " (a \\u escape of half a surrogate pair is not a character)" : "")));
+                  + (half ? HALF_PAIR : "")));
             }
           }
           case "data" -> {
