@@ -66,15 +66,27 @@ public final class EventCodec {
    * in valid UTF-8 (it has been parsed); it is copied as is.
    */
   public static byte[] encode(Event e, byte[] json, int off, int len) {
-    JsonBytes w = new JsonBytes(160 + len);
+    // timestamps are formatted here, digits and punctuation only: no character needs a look
+    String time = e.time() == null ? null : Timestamps.format(e.time());
+    String receivedAt = Timestamps.format(e.receivedAt());
+    // Sized exactly when every string is ASCII without escapes (every record the server makes
+    // itself): the array is then the record, not copied once more (an escape or a non-ASCII
+    // character only makes it grow, and be copied to size).
+    int size = HEAD.length + ID.length + sized(e.id()) + TYPE.length + sized(e.type())
+        + (e.source() == null ? 0 : SOURCE.length + sized(e.source()))
+        + (e.subject() == null ? 0 : SUBJECT.length + sized(e.subject()))
+        + (time == null ? 0 : TIME.length + sized(time)) + RECEIVED_AT.length + sized(receivedAt)
+        + (e.key() == null ? 0 : KEY.length + sized(e.key()))
+        + (e.idempotencyKey() == null ? 0 : IDEM.length + sized(e.idempotencyKey()))
+        + (e.bodyHash() == null ? 0 : HASH.length + sized(e.bodyHash())) + DATA.length + len + END.length;
+    JsonBytes w = new JsonBytes(size);
     w.raw(HEAD);
     w.raw(ID).string(e.id());
     w.raw(TYPE).string(e.type());
     if (e.source() != null) w.raw(SOURCE).string(e.source());
     if (e.subject() != null) w.raw(SUBJECT).string(e.subject());
-    // timestamps are formatted here, digits and punctuation only: no character needs a look
-    if (e.time() != null) w.raw(TIME).plainString(Timestamps.format(e.time()));
-    w.raw(RECEIVED_AT).plainString(Timestamps.format(e.receivedAt()));
+    if (time != null) w.raw(TIME).plainString(time);
+    w.raw(RECEIVED_AT).plainString(receivedAt);
     if (e.key() != null) w.raw(KEY).string(e.key());
     if (e.extensions() != null && !e.extensions().isEmpty()) {
       try {
@@ -87,6 +99,11 @@ public final class EventCodec {
     if (e.bodyHash() != null) w.raw(HASH).string(e.bodyHash());
     w.raw(DATA).raw(json, off, len).raw(END);
     return w.toByteArray();
+  }
+
+  /** The bytes of {@code s} as a JSON string when it is plain ASCII: its length and the quotes. */
+  private static int sized(String s) {
+    return s.length() + 2;
   }
 
   // the record's fixed text, as bytes: copied whole instead of character by character

@@ -43,7 +43,13 @@ public final class JsonBytes {
   }
 
   public JsonBytes number(int v) {
-    return ascii(Integer.toString(v));
+    if (v < 0) return ascii(Integer.toString(v));
+    int digits = 1;
+    for (int rest = v / 10; rest > 0; rest /= 10) digits++;
+    ensure(digits);
+    for (int i = size + digits - 1; i >= size; i--, v /= 10) buf[i] = (byte) ('0' + v % 10); // no String per number
+    size += digits;
+    return this;
   }
 
   /** Appends {@code s} as a JSON string: quoted, escaped where JSON needs it, in UTF-8. */
@@ -115,6 +121,19 @@ public final class JsonBytes {
 
   private void ensure(int more) {
     if (size + more > buf.length) buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + more));
+  }
+
+  /** Bytes written so far. */
+  public int size() {
+    return size;
+  }
+
+  /**
+   * The internal array, whose first {@link #size} bytes are those written: for handing them on
+   * without a copy. Valid until the next write (which may replace the array).
+   */
+  public byte[] array() {
+    return buf;
   }
 
   /** The bytes written (the internal array itself when it is exactly full). */

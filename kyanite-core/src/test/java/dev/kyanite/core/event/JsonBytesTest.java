@@ -27,6 +27,15 @@ class JsonBytesTest {
   }
 
   @Test
+  void numbersAreWrittenAsIntegerToStringWritesThem() {
+    for (int v : new int[] {0, 7, 9, 10, 99, 100, 1_000, 123_456_789, Integer.MAX_VALUE, -1, -10, Integer.MIN_VALUE}) {
+      JsonBytes w = new JsonBytes(1).ascii('[').number(v).ascii(']');
+      assertThat(new String(w.toByteArray(), java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("[" + v + "]");
+      assertThat(w.size()).isEqualTo(Integer.toString(v).length() + 2);
+    }
+  }
+
+  @Test
   void aLoneSurrogateIsWrittenAsTheJdkEncoderWritesIt() throws Exception {
     byte[] json = new JsonBytes(8).string("a\ud800b").toByteArray();
     assertThat(STRICT.readTree(json).asText()).isEqualTo("a?b");

@@ -73,9 +73,8 @@ final class EventsHandler {
     EventDecoder.Context ctx = context(rc);
     if (ctx == null) return;
     RequestBody.readAll(rc, settings.maxEventBytes(), eventTooLarge,
-        body -> guarded(rc, () -> {
-          byte[] b = body.getBytes();
-          Item it = decoder.single(b, 0, b.length, format, ctx);
+        (b, length) -> guarded(rc, () -> {
+          Item it = decoder.single(b, 0, length, format, ctx);
           submitOne(rc, it);
         }));
   }
@@ -89,11 +88,10 @@ final class EventsHandler {
       if (n.startsWith("ce-")) ce.merge(n, h.getValue(), (a, b) -> a + "," + b);
     });
     RequestBody.readAll(rc, settings.maxEventBytes(), eventTooLarge,
-        body -> guarded(rc, () -> {
-          byte[] b = body.getBytes();
+        (b, length) -> guarded(rc, () -> {
           Item it;
           try {
-            it = decoder.prepared(0, CloudEvents.readBinary(ce, contentType, b, 0, b.length), ctx);
+            it = decoder.prepared(0, CloudEvents.readBinary(ce, contentType, b, 0, length), ctx);
           } catch (java.io.IOException e) {
             it = Item.rejected(0, Rejection.malformed(EventDecoder.message(e)));
           }
@@ -120,9 +118,8 @@ final class EventsHandler {
   private void jsonBatch(RoutingContext rc, EventDecoder.Format format) {
     EventDecoder.Context ctx = context(rc);
     if (ctx == null) return;
-    RequestBody.readAll(rc, settings.maxRequestBytes(), requestTooLarge(), body -> guarded(rc, () -> {
-      byte[] b = body.getBytes();
-      submitBatch(rc, decoder.batch(b, 0, b.length, format, ctx));
+    RequestBody.readAll(rc, settings.maxRequestBytes(), requestTooLarge(), (b, length) -> guarded(rc, () -> {
+      submitBatch(rc, decoder.batch(b, 0, length, format, ctx));
     }));
   }
 
