@@ -46,6 +46,7 @@ final class EventIndexer implements AutoCloseable {
   private final Clock clock;
   private final Duration window;
   private final AtomicLongArray next;
+  private final IndexHints hints;
   /** Per partition: the position last committed to the log, and when (System.nanoTime). */
   private final long[] committed;
   private final long[] committedAt;
@@ -53,7 +54,13 @@ final class EventIndexer implements AutoCloseable {
   private Thread thread;
   private Instant lastPrune = Instant.MIN;
 
-  EventIndexer(EventLog log, EventIndexStore store, IdempotencyTable table, KeyFilter keys, Clock clock, Duration window) {
+  /**
+   * @param hints what ingest hands over of each append, so that its records need not be read back;
+   *     null to read every record from the log
+   */
+  EventIndexer(EventLog log, EventIndexStore store, IdempotencyTable table, KeyFilter keys, Clock clock, Duration window,
+      IndexHints hints) {
+    this.hints = hints;
     this.keys = keys;
     this.log = log;
     this.store = store;
@@ -128,6 +135,8 @@ final class EventIndexer implements AutoCloseable {
 
   /** Indexes one batch of the partition; returns how many records it covered. */
   synchronized int indexOnce(int p) {
+    IndexHints.Hint hint = hints == null ? null : hints.take(p, next.get(p));
+    if (hint != null) return indexHinted(p, hint);
     List<LogRecord> records = log.read(p, next.get(p), BATCH, Duration.ZERO);
     if (records.isEmpty()) return 0;
     List<IndexedEvent> batch = new ArrayList<>();
@@ -152,6 +161,30 @@ final class EventIndexer implements AutoCloseable {
     commitIfDue(p);
     table.indexed(p, after);
     return records.size();
+  }
+
+  /**
+   * Indexes from hints instead of the records: {@code first} and the hints that follow it without
+   * a gap, up to {@link #BATCH} records. The same entries, spans and keys as {@link #indexOnce}'s
+   * reading of those records.
+   */
+  private int indexHinted(int p, IndexHints.Hint first) {
+    List<IndexedEvent> batch = new ArrayList<>();
+    Spans spans = new Spans(p);
+    int n = 0;
+    long after = first.first();
+    for (IndexHints.Hint h = first; h != null; h = n < BATCH ? hints.take(p, after) : null) {
+      for (int i = 0; i < h.count(); i++) spans.add(h.first() + i, h.millis()[i]);
+      batch.addAll(h.entries());
+      for (String k : h.idempotencyKeys()) keys.add(k);
+      n += h.count();
+      after = h.end();
+    }
+    store.putAll(batch, spans.done());
+    next.set(p, after);
+    commitIfDue(p);
+    table.indexed(p, after);
+    return n;
   }
 
   /** Commits the partition's position if its last commit is {@link #COMMIT_EVERY} old. */

@@ -75,12 +75,13 @@ public final class IngestFeature implements Feature {
     schemas = new SchemaCatalog(store.schemas(), ctx.clock());
     table = new IdempotencyTable(log.partitions());
     KeyFilter keys = new KeyFilter();
+    IndexHints hints = new IndexHints(log.partitions());
     ingestor = new Ingestor(log, schemas, store.eventIndex(), table, keys, settings, ctx.clock(),
         r -> ctx.blockingExecutor().executeBlocking(() -> {
           r.run();
           return null;
-        }, false));
-    indexer = new EventIndexer(log, store.eventIndex(), table, keys, ctx.clock(), settings.idempotencyWindow());
+        }, false), hints);
+    indexer = new EventIndexer(log, store.eventIndex(), table, keys, ctx.clock(), settings.idempotencyWindow(), hints);
     lookup = new EventLookup(log, store.eventIndex(), indexer);
     lookup.statusSource(statusSource);
     IngestMetrics metrics = new IngestMetrics(ctx.metrics(), ingestor.limiter(), indexer, log);

@@ -41,10 +41,13 @@ final class Ingestor {
   private final IngestSettings settings;
   private final Clock clock;
   private final Executor blocking;
+  /** Where each successful append is described for the indexer; null when nothing indexes. */
+  private final IndexHints hints;
   private volatile String durability = "fsync";
 
   Ingestor(EventLog log, SchemaCatalog schemas, EventIndexStore index, IdempotencyTable table, KeyFilter keys,
-      IngestSettings settings, Clock clock, Executor blocking) {
+      IngestSettings settings, Clock clock, Executor blocking, IndexHints hints) {
+    this.hints = hints;
     this.keys = keys;
     this.log = log;
     this.schemas = schemas;
@@ -248,6 +251,7 @@ final class Ingestor {
           }
           it.record = null;
         }
+        if (hints != null) hints.offer(partition, IndexHints.of(partition, r.firstPosition(), group));
       } else {
         Rejection rej = toRejection(err);
         for (Item it : group) fail(it, rej);

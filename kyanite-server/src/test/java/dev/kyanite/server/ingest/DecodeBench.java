@@ -27,7 +27,7 @@ public class DecodeBench {
   public static void main(String[] a) throws Exception {
     MemoryMetadataStore store = new MemoryMetadataStore();
     Ingestor in = new Ingestor(new MemoryEventLog(2), new SchemaCatalog(store.schemas(), Clock.systemUTC()), store.eventIndex(),
-        new IdempotencyTable(2), new KeyFilter(), IngestSettings.defaults(), Clock.systemUTC(), Runnable::run);
+        new IdempotencyTable(2), new KeyFilter(), IngestSettings.defaults(), Clock.systemUTC(), Runnable::run, null);
     EventDecoder d = new EventDecoder(in);
     byte[] body = Payloads.body(Mode.BATCH, "bench.event", 300, 100, 0).getBytes(StandardCharsets.UTF_8);
     int rounds = Integer.parseInt(a.length > 0 ? a[0] : "8");

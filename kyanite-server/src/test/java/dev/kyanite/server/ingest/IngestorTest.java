@@ -27,7 +27,7 @@ class IngestorTest {
 
   private Ingestor ingestor(IngestSettings settings) {
     return new Ingestor(log, new SchemaCatalog(store.schemas(), Clock.systemUTC()), store.eventIndex(), table, new KeyFilter(), settings,
-        Clock.systemUTC(), Runnable::run);
+        Clock.systemUTC(), Runnable::run, null);
   }
 
   private static EventInput input(String id, String hash) {
