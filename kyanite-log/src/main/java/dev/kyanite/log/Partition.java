@@ -4,6 +4,7 @@ import dev.kyanite.core.log.AppendResult;
 import dev.kyanite.core.log.LogException;
 import dev.kyanite.core.log.LogRecord;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,22 +81,47 @@ final class Partition {
   }
 
   /**
-   * Makes written (and, per policy, forced) runs visible: advances the segments, copies the
-   * records into the tail cache (no object per record: nothing here outlives the gather), moves the
-   * end and wakes waiting readers (writer thread).
+   * Copies the records of a run just written into the tail cache, pending until {@link #publish}
+   * (writer thread). The run's frames are in {@code buf}, frame {@code k} at {@code frameOffsets[k]}
+   * holding the records of {@code appends.get(k)} from position {@code positions[k]}: copied from
+   * there while they are hot, not from the appenders' arrays.
+   */
+  void cache(ByteBuffer buf, int[] frameOffsets, List<PartitionWriter.Pending> appends, long[] positions, long timestamp) {
+    lock.lock();
+    try {
+      for (int k = 0; k < appends.size(); k++) {
+        List<byte[]> records = appends.get(k).records();
+        int at = frameOffsets[k] + BatchFormat.HEADER;
+        for (int r = 0; r < records.size(); r++) {
+          int length = records.get(r).length;
+          cache.add(positions[k] + r, timestamp, buf, at + BatchFormat.RECORD_OVERHEAD, length);
+          at += BatchFormat.RECORD_OVERHEAD + length;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Forgets what {@link #cache} added since the last publication: it was cut back (writer thread). */
+  void dropCached() {
+    lock.lock();
+    try {
+      cache.dropPending();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Makes written (and, per policy, forced) runs visible: advances the segments, publishes their
+   * records in the tail cache, moves the end and wakes waiting readers (writer thread).
    */
   void publish(List<PartitionWriter.Written> done, long newEnd) {
     lock.lock();
     try {
-      for (PartitionWriter.Written w : done) {
-        w.segment().advance(w.endBytes(), w.timestamp());
-        for (int k = 0; k < w.appends().size(); k++) {
-          List<byte[]> records = w.appends().get(k).records();
-          for (int r = 0; r < records.size(); r++) {
-            cache.add(w.positions()[k] + r, w.timestamp(), records.get(r)); // copied into the ring
-          }
-        }
-      }
+      for (PartitionWriter.Written w : done) w.segment().advance(w.endBytes(), w.timestamp());
+      cache.publish();
       end = newEnd;
       appended.signalAll();
     } finally {

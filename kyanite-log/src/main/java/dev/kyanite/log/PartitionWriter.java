@@ -344,6 +344,7 @@ final class PartitionWriter {
       List<Pending> run = new ArrayList<>(gather.size() - i);
       long[] positions = new long[gather.size() - i];
       long[] frameStarts = new long[gather.size() - i];
+      int[] bufOffsets = new int[gather.size() - i];
       long pos = nextPosition;
       long segBytes = seg.written();
       long frameStart = segBytes;
@@ -357,6 +358,7 @@ final class PartitionWriter {
           i++;
           continue;
         }
+        bufOffsets[run.size()] = buf.position();
         BatchFormat.encode(buf, pos, now, q.records());
         positions[run.size()] = pos;
         frameStarts[run.size()] = frameStart;
@@ -382,6 +384,7 @@ final class PartitionWriter {
       shared.addBytes(seg.fileBytes() - fileBefore);
       shared.markDiskFull(false);
       for (int k = 0; k < run.size(); k++) seg.addIndexEntry(positions[k], frameStarts[k]);
+      partition.cache(buf, bufOffsets, run, positions, now); // from the frames, still hot; visible once published
       nextPosition = pos;
       unpublished.add(new Written(seg, seg.written(), now, run, Arrays.copyOf(positions, run.size())));
     }
@@ -449,6 +452,7 @@ final class PartitionWriter {
   private void cutBackAfterFailedForce(LogException failure) {
     List<Written> lost = new ArrayList<>(unpublished);
     unpublished.clear();
+    partition.dropCached();
     long firstLost = lost.get(0).positions[0];
     try {
       for (Written w : lost) {
