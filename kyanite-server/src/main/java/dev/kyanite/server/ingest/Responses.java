@@ -12,6 +12,7 @@ import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,9 @@ import java.util.Map;
 /** Writes ingest answers: the single-event ack, the batch result, and problems. */
 final class Responses {
   private Responses() {}
+
+  private static final byte[] ITEM_INDEX = "{\"index\":".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] ITEM_ID = ",\"id\":".getBytes(StandardCharsets.US_ASCII);
 
   /** {@code 202 {"id","received_at","durability"}} with {@code Location}, or the item's problem. */
   static void single(RoutingContext rc, Item it, String durability) {
@@ -52,11 +56,16 @@ final class Responses {
     List<Map<String, Object>> rejected = new ArrayList<>();
     Item firstRejected = null;
     boolean allReplayed = true;
+    Instant at = null;
+    byte[] atText = null;
     for (Item it : items) {
       if (it.accepted()) {
         if (acceptedCount++ > 0) body.ascii(',');
-        body.ascii("{\"index\":").number(it.index).ascii(",\"id\":").string(it.acceptedId)
-            .ascii(",\"received_at\":\"").ascii(Timestamps.format(it.acceptedAt)).ascii('"');
+        if (it.acceptedAt != at) { // the events of a request share one receipt time: its text is made once
+          at = it.acceptedAt;
+          atText = (",\"received_at\":\"" + Timestamps.format(at) + '"').getBytes(StandardCharsets.US_ASCII);
+        }
+        body.raw(ITEM_INDEX).number(it.index).raw(ITEM_ID).string(it.acceptedId).raw(atText);
         if (it.replayed) body.ascii(",\"replayed\":true");
         else allReplayed = false;
         body.ascii('}');

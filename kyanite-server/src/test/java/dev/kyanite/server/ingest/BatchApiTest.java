@@ -39,7 +39,11 @@ class BatchApiTest {
     assertThat(rej.get("status").asInt()).isEqualTo(400);
     assertThat(rej.get("errors").get(0).get("pointer").asText()).isEqualTo("/type");
     for (JsonNode a : b.get("accepted")) {
-      assertThat(s.get("/v1/events/" + a.get("id").asText(), s.adminKey()).statusCode()).isEqualTo(200);
+      HttpResponse<String> got = s.get("/v1/events/" + a.get("id").asText(), s.adminKey());
+      assertThat(got.statusCode()).isEqualTo(200);
+      // each entry names its own event's receipt time, as stored
+      assertThat(a.get("received_at").asText()).isEqualTo(json(got).get("received_at").asText());
+      assertThat(a.fieldNames()).toIterable().containsExactly("index", "id", "received_at");
     }
   }
 
