@@ -30,6 +30,19 @@ final class PartitionTracker {
     advance();
   }
 
+  /**
+   * Opens every position up to {@code end} (exclusive) with no pairs: events that go nowhere. O(1)
+   * when nothing is open; otherwise one counter per position, as {@link #open} would.
+   */
+  synchronized void openSettled(long end) {
+    if (end <= tail) return;
+    if (head == tail) {
+      head = tail = end;
+      return;
+    }
+    while (tail < end) open(tail, 0);
+  }
+
   /** One pair of {@code position} is delivered or durably scheduled. */
   synchronized void settle(long position) {
     int i = index(position);

@@ -6,18 +6,17 @@ import com.fasterxml.jackson.databind.node.IntNode;
 import dev.kyanite.core.event.Event;
 import dev.kyanite.core.event.EventCodec;
 import dev.kyanite.core.log.AppendResult;
-import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.log.LogRecord;
 import dev.kyanite.core.log.MemoryEventLog;
 import dev.kyanite.core.store.EventIndexStore;
 import dev.kyanite.core.store.MemoryMetadataStore;
+import dev.kyanite.server.CountingLog;
 import dev.kyanite.server.schema.SchemaCatalog;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -131,62 +130,5 @@ class EventIndexerTest {
     assertThat(h.take(0, 5).first()).isEqualTo(5);
     for (int i = 0; i < IndexHints.MAX_QUEUED + 10; i++) h.offer(0, new IndexHints.Hint(6 + i, new long[] {1}, List.of(), List.of()));
     assertThat(h.queued(0)).isEqualTo(IndexHints.MAX_QUEUED); // bounded: the rest dropped
-  }
-
-  /** The log, counting the records read from it. */
-  static final class CountingLog implements EventLog {
-    final MemoryEventLog inner;
-    volatile long recordsRead;
-
-    CountingLog(MemoryEventLog inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public int partitions() {
-      return inner.partitions();
-    }
-
-    @Override
-    public CompletableFuture<AppendResult> append(int partition, List<byte[]> records) {
-      return inner.append(partition, records);
-    }
-
-    @Override
-    public List<LogRecord> read(int partition, long fromPosition, int maxRecords, Duration maxWait) {
-      List<LogRecord> r = inner.read(partition, fromPosition, maxRecords, maxWait);
-      recordsRead += r.size();
-      return r;
-    }
-
-    @Override
-    public long startPosition(int partition) {
-      return inner.startPosition(partition);
-    }
-
-    @Override
-    public long endPosition(int partition) {
-      return inner.endPosition(partition);
-    }
-
-    @Override
-    public void commit(String group, int partition, long nextPosition) {
-      inner.commit(group, partition, nextPosition);
-    }
-
-    @Override
-    public long committed(String group, int partition) {
-      return inner.committed(group, partition);
-    }
-
-    @Override
-    public dev.kyanite.core.Health check() {
-      return inner.check();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
-    }
   }
 }

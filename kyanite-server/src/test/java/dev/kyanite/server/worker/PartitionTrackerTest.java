@@ -33,6 +33,22 @@ class PartitionTrackerTest {
   }
 
   @Test
+  void positionsPassedOverUnreadAreSettledAtOnce() {
+    PartitionTracker t = new PartitionTracker(5, 16);
+    t.openSettled(1_000_000); // nothing open: no counter per position
+    assertThat(t.committable()).isEqualTo(1_000_000);
+    t.open(1_000_000, 1);
+    t.openSettled(1_000_040); // behind an unsettled pair: committable stops at it
+    assertThat(t.committable()).isEqualTo(1_000_000);
+    assertThat(t.open()).isEqualTo(40);
+    t.settle(1_000_000);
+    assertThat(t.committable()).isEqualTo(1_000_040);
+    t.openSettled(1_000_040); // nothing new
+    t.open(1_000_040, 0);
+    assertThat(t.committable()).isEqualTo(1_000_041);
+  }
+
+  @Test
   void outOfOrderOpensAndDoubleSettlesAreBugs() {
     PartitionTracker t = new PartitionTracker(0, 16);
     assertThatThrownBy(() -> t.open(1, 1)).isInstanceOf(IllegalStateException.class);
