@@ -1,67 +1,23 @@
 package dev.kyanite.server;
 
-import dev.kyanite.core.Health;
-import dev.kyanite.core.log.AppendResult;
 import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.log.LogRecord;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 
 /** An event log that counts the records read from it: which paths read, and how much. */
-public final class CountingLog implements EventLog {
-  private final EventLog inner;
+public final class CountingLog extends ForwardingLog {
   /** Records returned by {@link #read} so far; tests may reset it. */
   public volatile long recordsRead;
 
   public CountingLog(EventLog inner) {
-    this.inner = inner;
-  }
-
-  @Override
-  public int partitions() {
-    return inner.partitions();
-  }
-
-  @Override
-  public CompletableFuture<AppendResult> append(int partition, List<byte[]> records) {
-    return inner.append(partition, records);
+    super(inner);
   }
 
   @Override
   public List<LogRecord> read(int partition, long fromPosition, int maxRecords, Duration maxWait) {
-    List<LogRecord> r = inner.read(partition, fromPosition, maxRecords, maxWait);
+    List<LogRecord> r = super.read(partition, fromPosition, maxRecords, maxWait);
     recordsRead += r.size();
     return r;
-  }
-
-  @Override
-  public long startPosition(int partition) {
-    return inner.startPosition(partition);
-  }
-
-  @Override
-  public long endPosition(int partition) {
-    return inner.endPosition(partition);
-  }
-
-  @Override
-  public void commit(String group, int partition, long nextPosition) {
-    inner.commit(group, partition, nextPosition);
-  }
-
-  @Override
-  public long committed(String group, int partition) {
-    return inner.committed(group, partition);
-  }
-
-  @Override
-  public Health check() {
-    return inner.check();
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

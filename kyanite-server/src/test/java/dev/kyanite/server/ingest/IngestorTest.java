@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.IntNode;
 import dev.kyanite.core.log.AppendResult;
-import dev.kyanite.core.log.EventLog;
 import dev.kyanite.core.log.LogException;
 import dev.kyanite.core.log.MemoryEventLog;
 import dev.kyanite.core.store.MemoryMetadataStore;
+import dev.kyanite.server.ForwardingLog;
 import dev.kyanite.server.schema.SchemaCatalog;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -147,25 +146,19 @@ class IngestorTest {
   }
 
   /** Appends go to a real memory log, but their futures complete only on {@link #releaseAll}. */
-  static final class GatedLog implements EventLog {
-    final MemoryEventLog inner;
+  static final class GatedLog extends ForwardingLog {
     final List<Runnable> gated = new ArrayList<>();
     volatile LogException failWith;
     int appends;
 
     GatedLog(MemoryEventLog inner) {
-      this.inner = inner;
+      super(inner);
     }
 
     synchronized void releaseAll() {
       List<Runnable> copy = new ArrayList<>(gated);
       gated.clear();
       copy.forEach(Runnable::run);
-    }
-
-    @Override
-    public int partitions() {
-      return inner.partitions();
     }
 
     @Override
@@ -176,41 +169,6 @@ class IngestorTest {
       CompletableFuture<AppendResult> f = new CompletableFuture<>();
       gated.add(() -> f.complete(r));
       return f;
-    }
-
-    @Override
-    public List<dev.kyanite.core.log.LogRecord> read(int partition, long fromPosition, int maxRecords, Duration maxWait) {
-      return inner.read(partition, fromPosition, maxRecords, maxWait);
-    }
-
-    @Override
-    public long startPosition(int partition) {
-      return inner.startPosition(partition);
-    }
-
-    @Override
-    public long endPosition(int partition) {
-      return inner.endPosition(partition);
-    }
-
-    @Override
-    public void commit(String group, int partition, long nextPosition) {
-      inner.commit(group, partition, nextPosition);
-    }
-
-    @Override
-    public long committed(String group, int partition) {
-      return inner.committed(group, partition);
-    }
-
-    @Override
-    public dev.kyanite.core.Health check() {
-      return inner.check();
-    }
-
-    @Override
-    public void close() {
-      inner.close();
     }
   }
 }
