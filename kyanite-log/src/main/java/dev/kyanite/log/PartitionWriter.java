@@ -350,7 +350,10 @@ final class PartitionWriter {
       long frameStart = segBytes;
       while (i < gather.size()) {
         Pending q = gather.get(i);
-        if (!run.isEmpty() && (q.frameSize > buf.remaining() || needsRoll(seg, segBytes, q, now))) break;
+        // p itself was checked above (the buffer is sized for it, the roll done); any later append is
+        // checked even when the run is still empty because p was refused: it may not fit the buffer
+        // (p's own, or what p left of the shared one) or may need a roll that p did not
+        if (q != p && (q.frameSize > buf.remaining() || needsRoll(seg, segBytes, q, now))) break;
         // only bytes past the pre-zeroed tail grow the file (and count against the budget)
         long grows = Math.max(0, segBytes + q.frameSize - seg.fileBytes());
         if (shared.refusesAppend(grows)) {

@@ -15,13 +15,18 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * <p>Hints only save work; the log stays the truth. The indexer takes a hint only when it starts
  * exactly at the position it is to index next ({@link #take}), and otherwise reads the log: after
  * a restart, for records someone else appended, and for hints dropped because the indexer fell
- * {@link #MAX_QUEUED} behind. Hints of one partition are offered in position order (a partition's
+ * {@link #MAX_QUEUED_EVENTS} behind. Hints of one partition are offered in position order (a partition's
  * acks complete in order); one that arrives out of order is merely stale, dropped, and its records
  * read from the log. Thread-safe: offered by the log's ack threads, taken by the indexer.
  */
 final class IndexHints {
-  /** Hints held per partition; beyond it new ones are dropped (the indexer then reads the log). */
-  static final int MAX_QUEUED = 4_096;
+  /**
+   * Events whose hints are held per partition; beyond it new hints are dropped (the indexer then
+   * reads the log). Counted in events, not hints, since one hint covers a whole batch: while the
+   * indexer is stuck (its store failing) the queue must stay small, at most ~8 bytes per event
+   * plus the entries of keyed or client-id events. Hints only help an indexer that keeps up.
+   */
+  static final int MAX_QUEUED_EVENTS = 65_536;
 
   /**
    * One append: records {@code [first, first + millis.length)}, each one's receipt millisecond,
@@ -70,10 +75,10 @@ final class IndexHints {
     return new Hint(first, millis, entries, keys);
   }
 
-  /** Queues a hint of {@code partition}, or drops it when {@link #MAX_QUEUED} are queued. */
+  /** Queues a hint of {@code partition}, or drops it when it would hold over {@link #MAX_QUEUED_EVENTS}. */
   void offer(int partition, Hint h) {
-    if (sizes.incrementAndGet(partition) > MAX_QUEUED) {
-      sizes.decrementAndGet(partition);
+    if (sizes.addAndGet(partition, h.count()) > MAX_QUEUED_EVENTS) {
+      sizes.addAndGet(partition, -h.count());
       return;
     }
     queues.get(partition).add(h);
@@ -88,13 +93,13 @@ final class IndexHints {
     for (Hint h = q.peek(); h != null; h = q.peek()) {
       if (h.first() > next) return null;
       q.poll();
-      sizes.decrementAndGet(partition);
+      sizes.addAndGet(partition, -h.count());
       if (h.first() == next) return h;
     }
     return null;
   }
 
-  /** Hints queued for {@code partition} (for tests). */
+  /** Events whose hints are queued for {@code partition} (for tests). */
   int queued(int partition) {
     return sizes.get(partition);
   }

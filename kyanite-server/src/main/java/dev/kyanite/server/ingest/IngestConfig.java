@@ -10,14 +10,17 @@ public final class IngestConfig {
   /** What to do with events of a type that has no registered schema. */
   public enum UnknownTypes { ACCEPT, REJECT }
 
+  /** A body is read into one array, so its limit must stay well inside an array's. */
+  private static final long MAX_BODY = 1L << 30;
+
   public static final ConfigKey<Integer> MAX_BATCH_EVENTS = ConfigKey.integer("ingest.max-batch-events", 1_000,
       "Most events in one batch request; more → 413 batch-too-large.").check(v -> v >= 1, "at least 1");
   public static final ConfigKey<Long> MAX_EVENT_BYTES = ConfigKey.bytes("ingest.max-event-bytes", 256L * 1024,
-      "Largest single event (its JSON, or the body of a single-event request); more → 413 event-too-large.")
-      .check(v -> v >= 1024, "at least 1KiB");
+      "Largest single event (its JSON, or the body of a single-event request); more → 413 event-too-large. 1KiB to 1GiB.")
+      .check(v -> v >= 1024 && v <= MAX_BODY, "between 1KiB and 1GiB");
   public static final ConfigKey<Long> MAX_REQUEST_BYTES = ConfigKey.bytes("ingest.max-request-bytes", 5L * 1024 * 1024,
-      "Largest ingest request body (batches, NDJSON); more → 413 payload-too-large, refused while streaming.")
-      .check(v -> v >= 1024, "at least 1KiB");
+      "Largest ingest request body (batches, NDJSON); more → 413 payload-too-large, refused while streaming. 1KiB to 1GiB.")
+      .check(v -> v >= 1024 && v <= MAX_BODY, "between 1KiB and 1GiB");
   public static final ConfigKey<Duration> MAX_FUTURE_SKEW = ConfigKey.duration("ingest.max-future-skew", Duration.ofHours(24),
       "An event whose time is further ahead of the server clock than this → 422 time-in-future.");
   public static final ConfigKey<UnknownTypes> UNKNOWN_TYPES = ConfigKey.oneOf("ingest.unknown-types", UnknownTypes.class,

@@ -251,7 +251,9 @@ final class Ingestor {
           }
           it.record = null;
         }
-        if (hints != null) hints.offer(partition, IndexHints.of(partition, r.firstPosition(), group));
+        // a hint says the group's records are at firstPosition + i, which AppendResult promises
+        // for its count: a log that answered otherwise is left to the indexer's reading
+        if (hints != null && r.count() == group.size()) hints.offer(partition, IndexHints.of(partition, r.firstPosition(), group));
       } else {
         Rejection rej = toRejection(err);
         for (Item it : group) fail(it, rej);

@@ -69,6 +69,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void ingestBodyLimitsStayWithinWhatOneArrayHolds() {
+    List<ConfigKey<?>> keys = List.of(dev.kyanite.server.ingest.IngestConfig.MAX_REQUEST_BYTES,
+        dev.kyanite.server.ingest.IngestConfig.MAX_EVENT_BYTES);
+    assertThat(ConfigLoader.load(keys, null, Map.of(), Map.of("ingest.max-request-bytes", "1GiB"))
+        .get(dev.kyanite.server.ingest.IngestConfig.MAX_REQUEST_BYTES)).isEqualTo(1L << 30);
+    for (String key : new String[] {"ingest.max-request-bytes", "ingest.max-event-bytes"}) {
+      assertThatThrownBy(() -> ConfigLoader.load(keys, null, Map.of(), Map.of(key, "2GiB")))
+          .hasMessageContaining(key).hasMessageContaining("1GiB");
+    }
+  }
+
+  @Test
   void invalidValueFailsNamingKeyAndSource() {
     assertThatThrownBy(() -> ConfigLoader.load(KEYS, null, Map.of("KYANITE_PORT", "eighty"), Map.of()))
         .hasMessageContaining("port").hasMessageContaining("KYANITE_PORT").hasMessageContaining("eighty");

@@ -122,13 +122,16 @@ class EventIndexerTest {
     h.offer(0, new IndexHints.Hint(0, new long[] {1, 1}, List.of(), List.of()));
     h.offer(0, new IndexHints.Hint(2, new long[] {1}, List.of(), List.of()));
     h.offer(0, new IndexHints.Hint(5, new long[] {1}, List.of(), List.of()));
+    assertThat(h.queued(0)).isEqualTo(4); // events, not hints
     assertThat(h.take(0, 1)).isNull(); // the first is stale (indexing is past its start): dropped
     assertThat(h.queued(0)).isEqualTo(2);
     assertThat(h.take(0, 2).first()).isEqualTo(2);
     assertThat(h.take(0, 3)).isNull(); // a gap: 3 and 4 must be read from the log
     assertThat(h.queued(0)).isEqualTo(1);
     assertThat(h.take(0, 5).first()).isEqualTo(5);
-    for (int i = 0; i < IndexHints.MAX_QUEUED + 10; i++) h.offer(0, new IndexHints.Hint(6 + i, new long[] {1}, List.of(), List.of()));
-    assertThat(h.queued(0)).isEqualTo(IndexHints.MAX_QUEUED); // bounded: the rest dropped
+    // bounded by events: batches of 1,000 fill it after 65 hints, and the rest are dropped
+    long first = 6;
+    for (int i = 0; i < 100; i++, first += 1_000) h.offer(0, new IndexHints.Hint(first, new long[1_000], List.of(), List.of()));
+    assertThat(h.queued(0)).isEqualTo(IndexHints.MAX_QUEUED_EVENTS / 1_000 * 1_000);
   }
 }
