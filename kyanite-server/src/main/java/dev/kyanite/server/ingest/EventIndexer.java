@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * the group's position only after the batch is stored, and at most every {@link #COMMIT_EVERY} (a
  * commit replaces the offsets file: two fsyncs and a rename, which per batch cost more CPU than the
  * indexing itself). The committed position only bounds log retention and where a restart resumes;
- * a crash re-indexes what was stored after the last commit, which the store ignores.
+ * a crash re-indexes what was stored after the last commit, which the store ignores. What it
+ * needs of the records the ingest path usually hands over when their append completes ({@link
+ * IndexHints}); it reads the records themselves only where no hint starts at its next position.
  *
  * <p>{@link #catchUp} runs before the server reports ready, so after a restart the index holds
  * every acknowledged event; while running, the not-yet-indexed tail is covered by the
