@@ -34,8 +34,12 @@ final class TailCache {
   /** Bytes of an entry besides its payload: timestamp and length. */
   static final int ENTRY_HEADER = 12;
 
+  private static final System.Logger LOG = System.getLogger(TailCache.class.getName());
   private final int capacity;
+  private final java.util.function.IntFunction<ByteBuffer> allocator;
   private ByteBuffer ring;
+  /** The ring could not be allocated: the cache holds nothing, and reads go to the files. */
+  private boolean disabled;
   /** Running byte offsets (never wrapped) of the cached entries, a power-of-two ring of them. */
   private long[] starts = new long[1024];
   private int head;
@@ -48,7 +52,13 @@ final class TailCache {
 
   /** A cache of at most {@code maxBytes} of entries (capped at 1 GiB); 0 caches nothing. */
   TailCache(long maxBytes) {
+    this(maxBytes, ByteBuffer::allocateDirect);
+  }
+
+  /** With the ring from {@code allocator} (tests make it fail). */
+  TailCache(long maxBytes, java.util.function.IntFunction<ByteBuffer> allocator) {
     this.capacity = (int) Math.min(maxBytes, 1L << 30);
+    this.allocator = allocator;
   }
 
   /**
@@ -57,14 +67,14 @@ final class TailCache {
    * newest entry the cache starts over.
    */
   void add(long position, long timestamp, ByteBuffer src, int off, int len) {
-    if (capacity == 0) return;
+    if (capacity == 0 || disabled) return;
     if (size > 0 && position != first + size) clear();
     long cost = ENTRY_HEADER + (long) len;
     if (cost > capacity) {
       clear(); // keeping older records would leave a hole at this position
       return;
     }
-    if (ring == null) ring = ByteBuffer.allocateDirect(capacity);
+    if (ring == null && !allocateRing()) return;
     while (size > 0 && tail - starts[head] + cost > capacity) evictOldest();
     if (size == starts.length) grow();
     if (size == 0) first = position;
@@ -85,6 +95,23 @@ final class TailCache {
   /** {@link #add(long, long, ByteBuffer, int, int)} of a whole array. */
   void add(long position, long timestamp, byte[] payload) {
     add(position, timestamp, ByteBuffer.wrap(payload), 0, payload.length);
+  }
+
+  /**
+   * Allocates the ring at the first add. Out of direct memory, the cache turns itself off instead
+   * of throwing: the writer calls this after a run is written and before it is published, and an
+   * error there would end the writer thread with that run's appends never answered.
+   */
+  private boolean allocateRing() {
+    try {
+      ring = allocator.apply(capacity);
+      return true;
+    } catch (OutOfMemoryError e) {
+      disabled = true;
+      LOG.log(System.Logger.Level.WARNING, "no direct memory for a tail cache of {0} bytes ({1}); this partition''s "
+          + "readers read its files instead", capacity, e.getMessage());
+      return false;
+    }
   }
 
   /** Makes every pending entry visible to readers. */

@@ -165,6 +165,19 @@ class TailCacheTest {
   }
 
   @Test
+  void withoutDirectMemoryForItsRingTheCacheTurnsItselfOff() {
+    TailCache cache = new TailCache(1_000, n -> {
+      throw new OutOfMemoryError("Cannot reserve " + n + " bytes of direct buffer memory");
+    });
+    add(cache, 0, 0, payload(0, 10)); // no error for the writer: the record simply is not cached
+    add(cache, 1, 0, payload(1, 10));
+    assertFalse(cache.covers(0));
+    assertFalse(cache.covers(1));
+    assertEquals(0, cache.size());
+    assertEquals(0, cache.bytes());
+  }
+
+  @Test
   void pendingEntriesAreInvisibleUntilPublishedAndCanBeDropped() {
     TailCache cache = new TailCache(1_000);
     java.nio.ByteBuffer frames = java.nio.ByteBuffer.allocateDirect(64);
