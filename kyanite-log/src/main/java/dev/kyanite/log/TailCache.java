@@ -92,11 +92,6 @@ final class TailCache {
     tail += cost;
   }
 
-  /** {@link #add(long, long, ByteBuffer, int, int)} of a whole array. */
-  void add(long position, long timestamp, byte[] payload) {
-    add(position, timestamp, ByteBuffer.wrap(payload), 0, payload.length);
-  }
-
   /**
    * Allocates the ring at the first add. Out of direct memory, the cache turns itself off instead
    * of throwing: the writer calls this after a run is written and before it is published, and an

@@ -21,9 +21,14 @@ class TailCacheTest {
     return b;
   }
 
+  /** Adds one record, pending. */
+  private static void stage(TailCache cache, long position, long timestamp, byte[] payload) {
+    cache.add(position, timestamp, java.nio.ByteBuffer.wrap(payload), 0, payload.length);
+  }
+
   /** Adds one record and publishes it at once. */
   private static void add(TailCache cache, long position, long timestamp, byte[] payload) {
-    cache.add(position, timestamp, payload);
+    stage(cache, position, timestamp, payload);
     cache.publish();
   }
 
@@ -192,21 +197,21 @@ class TailCacheTest {
     assertEquals(64, frames.limit());
 
     add(cache, 1, 6, payload(1, 30));
-    cache.add(2, 7, payload(2, 40)); // written, not yet forced
-    cache.add(3, 7, payload(3, 40));
+    stage(cache, 2, 7, payload(2, 40)); // written, not yet forced
+    stage(cache, 3, 7, payload(3, 40));
     cache.dropPending(); // the force failed: positions 2 and 3 will be written again
     assertEquals(2, cache.size());
     assertEquals(2 * H + 50, cache.bytes());
     assertFalse(cache.covers(2));
-    cache.add(2, 8, payload(2, 11)); // the retry, with other bytes
+    stage(cache, 2, 8, payload(2, 11)); // the retry, with other bytes
     cache.publish();
     assertArrayEquals(payload(2, 11), cache.read(0, 2, 1).get(0).payload());
     assertEquals(8, cache.read(0, 2, 1).get(0).timestampMillis());
     assertEquals(3, cache.read(0, 0, 10).size());
 
-    cache.add(3, 9, payload(3, 5));
+    stage(cache, 3, 9, payload(3, 5));
     TailCache fresh = new TailCache(1_000);
-    fresh.add(0, 0, payload(0, 5));
+    stage(fresh, 0, 0, payload(0, 5));
     fresh.dropPending(); // nothing published yet: empty, and the next add starts anywhere
     assertEquals(0, fresh.bytes());
     add(fresh, 42, 0, payload(42, 5));

@@ -148,8 +148,7 @@ final class EventIndexer implements AutoCloseable {
         LogHeader h = LogHeader.read(r.payload());
         long ms = h.receivedAt().toEpochMilli();
         spans.add(r.position(), ms);
-        // a server-assigned id is found through its span; anything else needs its own entry
-        if (h.idempotencyKey() != null || EventIds.millis(h.id()) != ms) {
+        if (needsEntry(h.id(), ms, h.idempotencyKey())) {
           batch.add(new IndexedEvent(h.id(), p, r.position(), h.receivedAt(), h.idempotencyKey(), h.bodyHash()));
         }
         if (h.idempotencyKey() != null) keys.add(h.idempotencyKey());
@@ -157,12 +156,24 @@ final class EventIndexer implements AutoCloseable {
         LOG.warn("skipping unreadable record at partition {} position {}: {}", p, r.position(), e.getMessage());
       }
     }
+    storeBatch(p, batch, spans, records.get(records.size() - 1).position() + 1);
+    return records.size();
+  }
+
+  /**
+   * Whether an event needs its own index entry: one with an idempotency key, or whose id is not a
+   * server id of its receipt millisecond. A server-assigned id is found through its span.
+   */
+  static boolean needsEntry(String id, long receivedMillis, String idempotencyKey) {
+    return idempotencyKey != null || EventIds.millis(id) != receivedMillis;
+  }
+
+  /** Stores a batch's entries and spans, then moves the partition's position to {@code after}. */
+  private void storeBatch(int p, List<IndexedEvent> batch, Spans spans, long after) {
     store.putAll(batch, spans.done());
-    long after = records.get(records.size() - 1).position() + 1;
     next.set(p, after);
     commitIfDue(p);
     table.indexed(p, after);
-    return records.size();
   }
 
   /**
@@ -182,10 +193,7 @@ final class EventIndexer implements AutoCloseable {
       n += h.count();
       after = h.end();
     }
-    store.putAll(batch, spans.done());
-    next.set(p, after);
-    commitIfDue(p);
-    table.indexed(p, after);
+    storeBatch(p, batch, spans, after);
     return n;
   }
 

@@ -63,7 +63,7 @@ final class IndexHints {
       Item it = appended.get(i);
       long ms = it.receivedAt.toEpochMilli();
       millis[i] = ms;
-      if (it.idemKey != null || EventIds.millis(it.eventId) != ms) {
+      if (EventIndexer.needsEntry(it.eventId, ms, it.idemKey)) {
         if (entries.isEmpty()) entries = new ArrayList<>();
         entries.add(new IndexedEvent(it.eventId, partition, first + i, it.receivedAt, it.idemKey, it.hash));
       }

@@ -64,7 +64,7 @@ final class PartitionWorker implements Runnable {
         boolean idle = idle();
         List<LogRecord> records = log.read(partition, next, idle ? 1 : cfg.readBatch(), cfg.pollWait());
         for (LogRecord r : records) {
-          if (r.position() > next) skipTo(t, next, r.position()); // retention removed records
+          if (r.position() > next) t.openSettled(r.position()); // retention removed records
           handle(t, r);
           next = r.position() + 1;
         }
@@ -118,10 +118,6 @@ final class PartitionWorker implements Runnable {
     long position = r.position();
     t.open(position, lanes.size());
     if (!lanes.isEmpty()) delivery.submit(result.event(), lanes, () -> t.settle(position));
-  }
-
-  private static void skipTo(PartitionTracker t, long from, long to) {
-    for (long p = from; p < to; p++) t.open(p, 0);
   }
 
   private void maybeCommit(boolean force) {
